@@ -1,0 +1,29 @@
+package io.flare.api;
+
+import io.flare.api.spi.FlareRuntimes;
+import java.io.Serializable;
+
+/**
+ * An actor method call being prepared; {@link #remote()} sends it. Calls made by one thread to one
+ * actor run in the order that thread made them.
+ */
+public final class VoidActorTaskCaller {
+  private final ActorHandle<?> actor;
+  private final Serializable method;
+  private final Object[] args;
+
+  /** For runtimes and generated code; applications get callers from {@code ActorHandle.task}. */
+  public VoidActorTaskCaller(ActorHandle<?> actor, Serializable method, Object[] args) {
+    this.actor = actor;
+    this.method = CallArgs.requireFunction(method);
+    this.args = args;
+  }
+
+  /**
+   * Sends the call; returns at once with a ref to its result. Fails (through the ref) with {@link
+   * io.flare.api.exception.ActorDiedException} when the actor is dead.
+   */
+  public ObjectRef<Void> remote() {
+    return FlareRuntimes.of(actor).submitActorTask(actor, method, args);
+  }
+}
