@@ -1,0 +1,238 @@
+package io.flare.plugin;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.ignite.plugin.PluginConfiguration;
+
+/**
+ * Flare's settings for one node, a JavaBean so Spring XML can set it:
+ *
+ * <pre>{@code
+ * <property name="pluginConfigurations">
+ *   <bean class="io.flare.plugin.FlarePluginConfiguration">
+ *     <property name="storeMaxSize" value="#{2L * 1024 * 1024 * 1024}"/>
+ *     <property name="putBackups" value="1"/>
+ *   </bean>
+ * </property>
+ * }</pre>
+ *
+ * Every property has a default (the constants below); {@link #validate()} runs at node start and
+ * names the property and its allowed range when a value is wrong.
+ */
+public class FlarePluginConfiguration implements PluginConfiguration {
+  /** The smallest default object store: 512 MiB. */
+  public static final long MIN_DEFAULT_STORE_SIZE = 512L << 20;
+
+  /** The smallest store that may be configured explicitly: 64 MiB. */
+  public static final long MIN_STORE_SIZE = 64L << 20;
+
+  /** Default backups of {@code put} values. */
+  public static final int DEFAULT_PUT_BACKUPS = 1;
+
+  /** Default chunk size of stored values: 4 MiB. */
+  public static final int DEFAULT_CHUNK_SIZE = 4 << 20;
+
+  /**
+   * Results and {@code put} values up to this size travel inline and live in the owner's memory.
+   */
+  public static final int DEFAULT_INLINE_THRESHOLD = 100 << 10;
+
+  /** Default cap on worker threads, counting those started while tasks block in {@code get}. */
+  public static final int DEFAULT_MAX_WORKER_THREADS = 1024;
+
+  private long storeMaxSize;
+  private int putBackups = DEFAULT_PUT_BACKUPS;
+  private int chunkSize = DEFAULT_CHUNK_SIZE;
+  private int inlineThreshold = DEFAULT_INLINE_THRESHOLD;
+  private int workerThreads;
+  private int maxWorkerThreads = DEFAULT_MAX_WORKER_THREADS;
+  private boolean lineageEnabled = true;
+  private int defaultMaxRetries = 3;
+  private Map<String, Double> resources = new LinkedHashMap<>();
+  private List<String> allowedClassPrefixes = List.of();
+  private boolean ownDataRegion = true;
+
+  /** The default store size: an eighth of the machine's RAM, never under 512 MiB. */
+  public static long defaultStoreMaxSize() {
+    long ram = 0;
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      ram = os.getTotalMemorySize();
+    }
+    return Math.max(MIN_DEFAULT_STORE_SIZE, ram / 8);
+  }
+
+  /** Checks every property; the message names the property and its allowed range. */
+  public void validate() {
+    if (storeMaxSize != 0 && storeMaxSize < MIN_STORE_SIZE) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.storeMaxSize must be 0 (default: "
+              + (defaultStoreMaxSize() >> 20)
+              + " MiB here) or at least "
+              + (MIN_STORE_SIZE >> 20)
+              + " MiB, got "
+              + storeMaxSize);
+    }
+    if (putBackups < 0 || putBackups > 3) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.putBackups must be 0..3, got " + putBackups);
+    }
+    if (chunkSize < (64 << 10) || chunkSize > (64 << 20)) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.chunkSize must be 64 KiB..64 MiB, got " + chunkSize);
+    }
+    if (inlineThreshold < 0 || inlineThreshold > (16 << 20)) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.inlineThreshold must be 0..16 MiB, got " + inlineThreshold);
+    }
+    if (workerThreads < 0 || workerThreads > 4096) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.workerThreads must be 0 (= number of cores)..4096, got "
+              + workerThreads);
+    }
+    if (maxWorkerThreads < Math.max(1, effectiveWorkerThreads()) || maxWorkerThreads > 32767) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.maxWorkerThreads must be workerThreads.."
+              + "32767, got "
+              + maxWorkerThreads);
+    }
+    if (defaultMaxRetries < -1) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.defaultMaxRetries must be >= -1, got " + defaultMaxRetries);
+    }
+    for (Map.Entry<String, Double> e : resources.entrySet()) {
+      if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null || e.getValue() < 0) {
+        throw new IllegalArgumentException(
+            "FlarePluginConfiguration.resources: each entry needs a name and a quantity >= 0, got "
+                + e);
+      }
+    }
+  }
+
+  /** Object store size in bytes, 0 for the default. */
+  public long getStoreMaxSize() {
+    return storeMaxSize;
+  }
+
+  public FlarePluginConfiguration setStoreMaxSize(long storeMaxSize) {
+    this.storeMaxSize = storeMaxSize;
+    return this;
+  }
+
+  /** The store size in force: the configured one, or {@link #defaultStoreMaxSize()}. */
+  public long effectiveStoreMaxSize() {
+    return storeMaxSize == 0 ? defaultStoreMaxSize() : storeMaxSize;
+  }
+
+  /**
+   * Backups of values stored with {@code put} (task results have none: lineage re-creates them).
+   */
+  public int getPutBackups() {
+    return putBackups;
+  }
+
+  public FlarePluginConfiguration setPutBackups(int putBackups) {
+    this.putBackups = putBackups;
+    return this;
+  }
+
+  /** Size of the chunks large values are stored in. */
+  public int getChunkSize() {
+    return chunkSize;
+  }
+
+  public FlarePluginConfiguration setChunkSize(int chunkSize) {
+    this.chunkSize = chunkSize;
+    return this;
+  }
+
+  /** Largest serialized value that travels inline instead of through the store. */
+  public int getInlineThreshold() {
+    return inlineThreshold;
+  }
+
+  public FlarePluginConfiguration setInlineThreshold(int inlineThreshold) {
+    this.inlineThreshold = inlineThreshold;
+    return this;
+  }
+
+  /** Tasks run at once on this node (its {@code CPU} resource); 0 = number of cores. */
+  public int getWorkerThreads() {
+    return workerThreads;
+  }
+
+  public FlarePluginConfiguration setWorkerThreads(int workerThreads) {
+    this.workerThreads = workerThreads;
+    return this;
+  }
+
+  public int effectiveWorkerThreads() {
+    return workerThreads == 0 ? Runtime.getRuntime().availableProcessors() : workerThreads;
+  }
+
+  /** Cap on worker threads, including those added while tasks block in {@code get}. */
+  public int getMaxWorkerThreads() {
+    return maxWorkerThreads;
+  }
+
+  public FlarePluginConfiguration setMaxWorkerThreads(int maxWorkerThreads) {
+    this.maxWorkerThreads = maxWorkerThreads;
+    return this;
+  }
+
+  /** Keep the lineage of task results so lost ones can be re-created. */
+  public boolean isLineageEnabled() {
+    return lineageEnabled;
+  }
+
+  public FlarePluginConfiguration setLineageEnabled(boolean lineageEnabled) {
+    this.lineageEnabled = lineageEnabled;
+    return this;
+  }
+
+  /** Retries of a task after a node failure when the caller does not set them. */
+  public int getDefaultMaxRetries() {
+    return defaultMaxRetries;
+  }
+
+  public FlarePluginConfiguration setDefaultMaxRetries(int defaultMaxRetries) {
+    this.defaultMaxRetries = defaultMaxRetries;
+    return this;
+  }
+
+  /** Custom resources this node offers (such as {@code GPU -> 1}); {@code CPU} is added. */
+  public Map<String, Double> getResources() {
+    return resources;
+  }
+
+  public FlarePluginConfiguration setResources(Map<String, Double> resources) {
+    this.resources = new LinkedHashMap<>(resources);
+    return this;
+  }
+
+  /**
+   * When not empty, only classes whose names start with one of these prefixes (plus the JDK's and
+   * Flare's) are deserialized: the safety switch for clusters that take work from untrusted
+   * drivers.
+   */
+  public List<String> getAllowedClassPrefixes() {
+    return allowedClassPrefixes;
+  }
+
+  public FlarePluginConfiguration setAllowedClassPrefixes(List<String> allowedClassPrefixes) {
+    this.allowedClassPrefixes = List.copyOf(allowedClassPrefixes);
+    return this;
+  }
+
+  /** Put the object store in its own data region ({@code flare-store}); else the default region. */
+  public boolean isOwnDataRegion() {
+    return ownDataRegion;
+  }
+
+  public FlarePluginConfiguration setOwnDataRegion(boolean ownDataRegion) {
+    this.ownDataRegion = ownDataRegion;
+    return this;
+  }
+}

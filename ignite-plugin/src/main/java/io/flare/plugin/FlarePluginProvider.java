@@ -1,0 +1,217 @@
+package io.flare.plugin;
+
+import io.flare.plugin.internal.FlareAttributes;
+import io.flare.plugin.internal.FlareNode;
+import io.flare.store.cache.ObjectStore;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ignite.IgniteCheckedException;
+import org.apache.ignite.IgniteLogger;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.events.EventType;
+import org.apache.ignite.plugin.CachePluginContext;
+import org.apache.ignite.plugin.CachePluginProvider;
+import org.apache.ignite.plugin.ExtensionRegistry;
+import org.apache.ignite.plugin.PluginConfiguration;
+import org.apache.ignite.plugin.PluginContext;
+import org.apache.ignite.plugin.PluginProvider;
+import org.apache.ignite.plugin.PluginValidationException;
+
+/**
+ * Runs Flare on an Ignite node. Registered in {@code META-INF/services}, so a node with the jar on
+ * its classpath loads it with no code, provided its configuration lists no {@code pluginProviders};
+ * where it does, add {@code <bean class="io.flare.plugin.FlarePluginProvider"/>} to that list.
+ * Settings come from a {@link FlarePluginConfiguration} among the node's {@code
+ * pluginConfigurations} (defaults otherwise).
+ *
+ * <p>Before the node starts, the plugin adds Flare's data region ({@code flare-store}) to server
+ * nodes, node attributes that advertise Flare and the node's resources, and the discovery events it
+ * listens to. Once the node has joined, it creates the object-store caches and starts Flare's
+ * executors and message listener.
+ */
+public final class FlarePluginProvider implements PluginProvider<FlarePluginConfiguration> {
+  /** The plugin's name: {@code ignite.plugin(NAME)}. */
+  public static final String NAME = "flare";
+
+  /** Flare's version, advertised to other nodes. */
+  public static final String VERSION = "0.1.0";
+
+  private final FlarePlugin plugin = new FlarePlugin();
+  private PluginContext ctx;
+  private FlarePluginConfiguration config;
+  private IgniteLogger log;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String version() {
+    return VERSION;
+  }
+
+  @Override
+  public String copyright() {
+    return "Flare authors, Apache License 2.0";
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public FlarePlugin plugin() {
+    return plugin;
+  }
+
+  /** The settings in force on this node. */
+  public FlarePluginConfiguration configuration() {
+    return config;
+  }
+
+  @Override
+  public void initExtensions(PluginContext ctx, ExtensionRegistry registry)
+      throws IgniteCheckedException {
+    this.ctx = ctx;
+    this.log = ctx.log(FlarePluginProvider.class);
+    IgniteConfiguration cfg = ctx.igniteConfiguration();
+    config = findConfig(cfg);
+    try {
+      config.validate();
+    } catch (IllegalArgumentException e) {
+      throw new IgniteCheckedException("Invalid Flare configuration: " + e.getMessage(), e);
+    }
+    boolean client = Boolean.TRUE.equals(cfg.isClientMode());
+    if (!client && config.isOwnDataRegion()) {
+      addRegion(cfg, config.effectiveStoreMaxSize());
+    }
+    Map<String, Object> attrs = new HashMap<>();
+    if (cfg.getUserAttributes() != null) {
+      attrs.putAll(cfg.getUserAttributes());
+    }
+    attrs.put(FlareAttributes.VERSION, VERSION);
+    if (!client) {
+      Map<String, Double> res = new LinkedHashMap<>();
+      res.put("CPU", (double) config.effectiveWorkerThreads());
+      res.putAll(config.getResources());
+      attrs.put(FlareAttributes.RESOURCES, FlareAttributes.encode(res));
+    }
+    cfg.setUserAttributes(attrs);
+    int[] events = cfg.getIncludeEventTypes();
+    int[] need = {EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED};
+    int[] merged = events == null ? new int[0] : events.clone();
+    for (int e : need) {
+      if (Arrays.stream(merged).noneMatch(x -> x == e)) {
+        merged = Arrays.copyOf(merged, merged.length + 1);
+        merged[merged.length - 1] = e;
+      }
+    }
+    cfg.setIncludeEventTypes(merged);
+  }
+
+  private static FlarePluginConfiguration findConfig(IgniteConfiguration cfg) {
+    PluginConfiguration[] all = cfg.getPluginConfigurations();
+    if (all != null) {
+      for (PluginConfiguration p : all) {
+        if (p instanceof FlarePluginConfiguration f) {
+          return f;
+        }
+      }
+    }
+    return new FlarePluginConfiguration();
+  }
+
+  private static void addRegion(IgniteConfiguration cfg, long maxSize) {
+    DataStorageConfiguration ds = cfg.getDataStorageConfiguration();
+    if (ds == null) {
+      ds = new DataStorageConfiguration();
+      cfg.setDataStorageConfiguration(ds);
+    }
+    DataRegionConfiguration[] regions = ds.getDataRegionConfigurations();
+    if (regions != null) {
+      for (DataRegionConfiguration r : regions) {
+        if (ObjectStore.REGION.equals(r.getName())) {
+          return; // configured by the user
+        }
+      }
+    }
+    DataRegionConfiguration[] merged =
+        regions == null
+            ? new DataRegionConfiguration[1]
+            : Arrays.copyOf(regions, regions.length + 1);
+    merged[merged.length - 1] = ObjectStore.regionConfig(maxSize);
+    ds.setDataRegionConfigurations(merged);
+  }
+
+  @Override
+  public <T> T createComponent(PluginContext ctx, Class<T> cls) {
+    return null;
+  }
+
+  @Override
+  public CachePluginProvider createCacheProvider(CachePluginContext ctx) {
+    return null;
+  }
+
+  @Override
+  public void start(PluginContext ctx) {}
+
+  @Override
+  public void stop(boolean cancel) {
+    stopNode();
+  }
+
+  @Override
+  public void onIgniteStart() {
+    plugin.setNode(new FlareNode(ctx.grid(), config, log));
+  }
+
+  @Override
+  public void onIgniteStop(boolean cancel) {
+    stopNode();
+  }
+
+  private void stopNode() {
+    try {
+      plugin.node().stop();
+    } catch (IllegalStateException notStarted) {
+      // never started
+    }
+  }
+
+  @Override
+  public Serializable provideDiscoveryData(UUID nodeId) {
+    return null;
+  }
+
+  @Override
+  public void receiveDiscoveryData(UUID nodeId, Serializable data) {}
+
+  @Override
+  public void validateNewNode(ClusterNode node) throws PluginValidationException {
+    Object v = node.attribute(FlareAttributes.VERSION);
+    if (v != null && !VERSION.equals(v)) {
+      throw new PluginValidationException(
+          "Node "
+              + node.id()
+              + " runs Flare "
+              + v
+              + " but this cluster runs Flare "
+              + VERSION
+              + ": every node must run the same Flare version",
+          "Flare version mismatch: " + v + " vs " + VERSION,
+          node.id());
+    }
+    if (v == null && !node.isClient() && log != null) {
+      log.warning(
+          "Server node "
+              + node.id()
+              + " joins without the Flare plugin: it will not run Flare tasks or actors");
+    }
+  }
+}

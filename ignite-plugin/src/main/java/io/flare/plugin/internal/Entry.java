@@ -1,0 +1,34 @@
+package io.flare.plugin.internal;
+
+import io.flare.store.ObjectId;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An object this node owns: its result (once known), the task producing it (null for {@code put}
+ * values), and what keeps it alive: live {@code ObjectRef} instances here ({@code refs}) and pins
+ * (pending tasks that use it, refs that left this node inside other values).
+ */
+final class Entry {
+  final ObjectId id;
+  final PendingTask task;
+  final CompletableFuture<Result> result = new CompletableFuture<>();
+  final AtomicInteger refs = new AtomicInteger();
+  final AtomicInteger pins = new AtomicInteger();
+
+  /** Set once a ref to this object was serialized: a borrower may hold it, so it is never freed. */
+  volatile boolean escaped;
+
+  Entry(ObjectId id, PendingTask task) {
+    this.id = id;
+    this.task = task;
+  }
+
+  boolean isDone() {
+    return result.isDone();
+  }
+
+  boolean isReferenced() {
+    return refs.get() > 0 || pins.get() > 0 || escaped;
+  }
+}

@@ -1,0 +1,974 @@
+package io.flare.plugin.internal;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.flare.api.ActorHandle;
+import io.flare.api.NodeInfo;
+import io.flare.api.ObjectRef;
+import io.flare.api.RuntimeContext;
+import io.flare.api.WaitResult;
+import io.flare.api.exception.FlareException;
+import io.flare.api.exception.FlareSerializationException;
+import io.flare.api.exception.GetTimeoutException;
+import io.flare.api.spi.ActorOptions;
+import io.flare.api.spi.TaskOptions;
+import io.flare.plugin.FlarePluginConfiguration;
+import io.flare.store.ObjectId;
+import io.flare.store.ObjectRefImpl;
+import io.flare.store.RefResolver;
+import io.flare.store.cache.ObjectStore;
+import io.flare.store.cache.StoredLocation;
+import io.flare.store.serde.FlareSerializer;
+import java.io.Serializable;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteLogger;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.events.DiscoveryEvent;
+import org.apache.ignite.events.EventType;
+import org.apache.ignite.lang.IgnitePredicate;
+
+/**
+ * Flare on one Ignite node: the owner of the objects and tasks created here, and (on servers) the
+ * worker that runs tasks sent here.
+ *
+ * <p>Design. The process that calls {@code remote()} owns the task and its result. It serializes
+ * the arguments at once, registers an {@link Entry} for the result, and returns a ref. Ref
+ * arguments are awaited asynchronously (owned ones through their entry, borrowed ones by asking
+ * their owner with a FETCH message); when the last is ready the task is dispatched to the node the
+ * {@link Scheduler} picks, locally by a direct call or remotely through the batching {@link
+ * Transport}. No thread ever blocks on a dependency. The worker runs the function on Flare's pool,
+ * serializes the result and reports it: small results inline (they then live in the owner's
+ * memory), large ones written to the {@link ObjectStore} with their primary copy on the worker. A
+ * failure travels as an {@link ErrorInfo}; a task whose argument failed fails with the same error
+ * without running. When a node leaves, the tasks in flight there are re-dispatched (up to {@code
+ * maxRetries}) and reads of objects owned there fail with {@code ObjectLostException}.
+ *
+ * <p>Memory: an entry lives while a ref to it lives on this node (counted with a {@link Cleaner}),
+ * while a pending task uses it, or forever once a ref to it was serialized (a borrower may hold it;
+ * the object-store issue replaces this with borrower counting).
+ */
+public final class FlareNode implements RefResolver {
+  private static final Cleaner CLEANER = Cleaner.create();
+  private static final AtomicInteger NODES = new AtomicInteger();
+
+  private final Ignite ignite;
+  private final UUID localId;
+  private final String localIdString;
+  private final FlarePluginConfiguration config;
+  private final IgniteLogger log;
+  private final ClassLoader loader;
+  private final ObjectId.Generator ids = new ObjectId.Generator();
+  private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ObjectId, Fetch> fetches = new ConcurrentHashMap<>();
+  private final FlareSerializer serde;
+  private final Functions functions;
+  private final ObjectStore store;
+  private final ThreadPoolExecutor io;
+  private final Transport transport;
+  private final Scheduler scheduler;
+  private final Worker worker;
+  private final IgnitePredicate<DiscoveryEvent> nodeLeftListener;
+  private final int inlineThreshold;
+  private volatile boolean running = true;
+  private volatile boolean ownsIgnite;
+
+  /** A read of an object owned by another node, shared by every reader here while it is pending. */
+  private record Fetch(UUID owner, CompletableFuture<Result> result) {}
+
+  public FlareNode(Ignite ignite, FlarePluginConfiguration config, IgniteLogger log) {
+    this.ignite = ignite;
+    this.config = config;
+    this.log = log;
+    this.localId = ignite.cluster().localNode().id();
+    this.localIdString = localId.toString();
+    this.inlineThreshold = config.getInlineThreshold();
+    ClassLoader cl = ignite.configuration().getClassLoader();
+    if (cl == null) {
+      cl = Thread.currentThread().getContextClassLoader();
+    }
+    this.loader = cl != null ? cl : FlareNode.class.getClassLoader();
+    String shortName = ignite.name() != null ? ignite.name() : "node" + NODES.incrementAndGet();
+    this.serde = new FlareSerializer(loader, this::registerSerializers);
+    if (!config.getAllowedClassPrefixes().isEmpty()) {
+      serde.setAllowedClassPrefixes(config.getAllowedClassPrefixes());
+    }
+    this.functions = new Functions(loader, localIdString);
+    this.store =
+        new ObjectStore(
+            ignite, config.getPutBackups(), config.getChunkSize(), config.isOwnDataRegion());
+    AtomicInteger ioSeq = new AtomicInteger();
+    this.io =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "flare-io-" + shortName + "-" + ioSeq.incrementAndGet());
+              t.setDaemon(true);
+              t.setContextClassLoader(loader);
+              return t;
+            });
+    io.allowCoreThreadTimeOut(true);
+    this.scheduler = new Scheduler(ignite, this);
+    boolean server = !ignite.cluster().localNode().isClient();
+    this.worker =
+        server
+            ? new Worker(
+                this,
+                config.effectiveWorkerThreads(),
+                config.getMaxWorkerThreads(),
+                loader,
+                shortName)
+            : null;
+    this.transport = new Transport(ignite, io, log, this::onMessage);
+    this.nodeLeftListener =
+        evt -> {
+          UUID left = evt.eventNode().id();
+          io.execute(() -> onNodeLeft(left));
+          return true;
+        };
+    ignite
+        .events()
+        .localListen(nodeLeftListener, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
+  }
+
+  // ---------------------------------------------------------------- accessors
+
+  UUID localId() {
+    return localId;
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  public Ignite ignite() {
+    return ignite;
+  }
+
+  public FlarePluginConfiguration config() {
+    return config;
+  }
+
+  /** Makes {@link #shutdown()} stop the Ignite node too (it was started by {@code Flare.init}). */
+  public void setOwnsIgnite(boolean owns) {
+    this.ownsIgnite = owns;
+  }
+
+  /** Entries this node owns, for tests and metrics. */
+  public int ownedObjectCount() {
+    return entries.size();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private void checkRunning() {
+    if (!running) {
+      throw new IllegalStateException(
+          "Flare is shut down on this node: call Flare.init() to start it again");
+    }
+  }
+
+  // ---------------------------------------------------------------- serialization
+
+  private void registerSerializers(Kryo kryo) {
+    kryo.register(ObjectRefImpl.class, new RefSerializer(), 100);
+  }
+
+  /** Writes a ref's id and owner; reading binds it to this node. */
+  private final class RefSerializer extends Serializer<ObjectRefImpl<?>> {
+    RefSerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, ObjectRefImpl<?> ref) {
+      ObjectId id = ref.objectId();
+      UUID owner = ref.owner();
+      out.writeLong(id.hi());
+      out.writeLong(id.lo());
+      out.writeLong(owner.getMostSignificantBits());
+      out.writeLong(owner.getLeastSignificantBits());
+      if (owner.equals(localId)) {
+        Entry e = entries.get(id);
+        if (e != null) {
+          e.escaped = true;
+        }
+      }
+    }
+
+    @Override
+    public ObjectRefImpl<?> read(Kryo kryo, Input in, Class<? extends ObjectRefImpl<?>> type) {
+      ObjectId id = new ObjectId(in.readLong(), in.readLong());
+      UUID owner = new UUID(in.readLong(), in.readLong());
+      return new ObjectRefImpl<>(id, owner, FlareNode.this);
+    }
+  }
+
+  private byte[] serializeArg(Object value, int position, String function) {
+    try {
+      return serde.serialize(value);
+    } catch (FlareSerializationException e) {
+      throw new FlareSerializationException(
+          "Argument " + position + " of " + function + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Object decode(Result r) {
+    if (r instanceof Result.Inline i) {
+      return serde.deserialize(i.bytes());
+    }
+    if (r instanceof Result.Stored s) {
+      return serde.deserialize(store.read(s.location()));
+    }
+    throw ((Result.Failed) r).error().toException(loader);
+  }
+
+  private Object decodeArg(Object arg) {
+    if (arg instanceof byte[] b) {
+      return serde.deserialize(b);
+    }
+    return serde.deserialize(store.read((StoredLocation) arg));
+  }
+
+  // ---------------------------------------------------------------- ref tracking
+
+  @Override
+  public void track(ObjectRefImpl<?> ref) {
+    if (!ref.owner().equals(localId)) {
+      return;
+    }
+    ObjectId id = ref.objectId();
+    Entry e = entries.get(id);
+    if (e != null) {
+      e.refs.incrementAndGet();
+      CLEANER.register(ref, () -> release(id, e));
+    }
+  }
+
+  private void release(ObjectId id, Entry e) {
+    e.refs.decrementAndGet();
+    maybeFree(e);
+  }
+
+  private void unpin(Entry e) {
+    e.pins.decrementAndGet();
+    maybeFree(e);
+  }
+
+  private void maybeFree(Entry e) {
+    if (!e.isReferenced() && entries.remove(e.id, e)) {
+      if (e.isDone()) {
+        freeStored(e.result.getNow(null));
+      }
+      // A result that arrives later finds no entry and is freed then.
+    }
+  }
+
+  private void freeStored(Result r) {
+    if (r instanceof Result.Stored s && running) {
+      store.remove(s.location());
+    }
+  }
+
+  private ObjectRefImpl<?> asRef(ObjectRef<?> ref) {
+    if (ref == null) {
+      throw new NullPointerException("ref must not be null");
+    }
+    if (ref instanceof ObjectRefImpl<?> r) {
+      return r;
+    }
+    throw new IllegalArgumentException(
+        "not a Flare ObjectRef: " + ref.getClass().getName() + " (refs come from remote() or put)");
+  }
+
+  // ---------------------------------------------------------------- put / get / wait / cancel
+
+  @Override
+  public <T> ObjectRef<T> put(T value) {
+    checkRunning();
+    byte[] bytes = serde.serialize(value);
+    ObjectId id = ids.next();
+    Entry e = new Entry(id, null);
+    entries.put(id, e);
+    e.result.complete(
+        bytes.length <= inlineThreshold
+            ? new Result.Inline(bytes)
+            : new Result.Stored(store.write(id, bytes, true)));
+    return new ObjectRefImpl<>(id, localId, this);
+  }
+
+  private CompletableFuture<Result> resultOf(ObjectRefImpl<?> ref) {
+    ObjectId id = ref.objectId();
+    if (ref.owner().equals(localId)) {
+      Entry e = entries.get(id);
+      return e != null
+          ? e.result
+          : CompletableFuture.completedFuture(
+              lost(id, "it was freed: no ObjectRef to it remained on its owner"));
+    }
+    Fetch f = fetches.get(id);
+    if (f == null) {
+      Fetch nf = new Fetch(ref.owner(), new CompletableFuture<>());
+      f = fetches.putIfAbsent(id, nf);
+      if (f == null) {
+        f = nf;
+        if (ignite.cluster().node(ref.owner()) == null) {
+          completeFetch(id, lost(id, "its owner node " + ref.owner() + " left the cluster"));
+        } else {
+          transport.send(ref.owner(), Message.FETCH, id);
+        }
+      }
+    }
+    return f.result();
+  }
+
+  private void completeFetch(ObjectId id, Result r) {
+    Fetch f = fetches.remove(id);
+    if (f != null) {
+      f.result().complete(r);
+    }
+  }
+
+  private static Result lost(ObjectId id, String why) {
+    return new Result.Failed(
+        ErrorInfo.of(ErrorInfo.Kind.LOST, null, null, "Object " + id + " is lost: " + why));
+  }
+
+  Result cancelledResult(String function, ObjectId id) {
+    return new Result.Failed(
+        ErrorInfo.of(
+            ErrorInfo.Kind.CANCELLED,
+            function,
+            localIdString,
+            "Task " + function + " (object " + id + ") was cancelled"));
+  }
+
+  private static void checkTimeout(long timeoutMs) {
+    if (timeoutMs < 0) {
+      throw new IllegalArgumentException("timeoutMs must be >= 0, got " + timeoutMs);
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T get(ObjectRef<T> ref, long timeoutMs) {
+    checkRunning();
+    checkTimeout(timeoutMs);
+    ObjectRefImpl<?> r = asRef(ref);
+    Result res = await(resultOf(r), timeoutMs, r);
+    return (T) decode(res);
+  }
+
+  private Result await(CompletableFuture<Result> f, long timeoutMs, ObjectRefImpl<?> ref) {
+    Result r = f.getNow(null);
+    if (r != null) {
+      return r;
+    }
+    try {
+      return timeoutMs == Long.MAX_VALUE ? f.get() : f.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new GetTimeoutException(
+          "Timed out after " + timeoutMs + " ms waiting for object " + ref.getId() + describe(ref));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FlareException("Interrupted while waiting for object " + ref.getId(), e);
+    } catch (ExecutionException e) {
+      throw new FlareException(
+          "Unexpected failure waiting for object " + ref.getId(), e.getCause());
+    }
+  }
+
+  private String describe(ObjectRefImpl<?> ref) {
+    if (ref.owner().equals(localId)) {
+      Entry e = entries.get(ref.objectId());
+      if (e != null && e.task != null) {
+        return " (the result of task " + e.task.displayName() + ")";
+      }
+    }
+    return "";
+  }
+
+  @Override
+  public <T> List<T> get(List<ObjectRef<T>> refs, long timeoutMs) {
+    checkRunning();
+    checkTimeout(timeoutMs);
+    if (refs == null) {
+      throw new NullPointerException("refs must not be null");
+    }
+    long deadline =
+        timeoutMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
+    List<CompletableFuture<Result>> futures = new ArrayList<>(refs.size());
+    for (ObjectRef<T> ref : refs) {
+      futures.add(resultOf(asRef(ref)));
+    }
+    List<T> out = new ArrayList<>(refs.size());
+    for (int i = 0; i < refs.size(); i++) {
+      long left =
+          deadline == Long.MAX_VALUE
+              ? Long.MAX_VALUE
+              : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+      @SuppressWarnings("unchecked")
+      T v = (T) decode(await(futures.get(i), left, asRef(refs.get(i))));
+      out.add(v);
+    }
+    return out;
+  }
+
+  @Override
+  public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, long timeoutMs) {
+    checkRunning();
+    if (refs == null) {
+      throw new NullPointerException("refs must not be null");
+    }
+    checkTimeout(timeoutMs);
+    if (refs.isEmpty()) {
+      return new WaitResult<>(List.of(), List.of());
+    }
+    if (numReturns < 1 || numReturns > refs.size()) {
+      throw new IllegalArgumentException(
+          "numReturns must be between 1 and the number of refs ("
+              + refs.size()
+              + "), got "
+              + numReturns);
+    }
+    Set<ObjectRefImpl<?>> seen = new HashSet<>();
+    List<CompletableFuture<Result>> futures = new ArrayList<>(refs.size());
+    for (ObjectRef<T> ref : refs) {
+      ObjectRefImpl<?> r = asRef(ref);
+      if (!seen.add(r)) {
+        throw new IllegalArgumentException("refs holds the same ObjectRef twice: " + r.getId());
+      }
+      futures.add(resultOf(r));
+    }
+    int done = 0;
+    for (CompletableFuture<Result> f : futures) {
+      if (f.isDone()) {
+        done++;
+      }
+    }
+    if (done < numReturns && timeoutMs > 0) {
+      CompletableFuture<Void> enough = new CompletableFuture<>();
+      AtomicInteger count = new AtomicInteger(done);
+      int need = numReturns;
+      for (CompletableFuture<Result> f : futures) {
+        if (!f.isDone()) {
+          f.whenComplete(
+              (r, ex) -> {
+                if (count.incrementAndGet() >= need) {
+                  enough.complete(null);
+                }
+              });
+        }
+      }
+      if (count.get() >= need) {
+        enough.complete(null);
+      }
+      try {
+        if (timeoutMs == Long.MAX_VALUE) {
+          enough.get();
+        } else {
+          enough.get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+      } catch (TimeoutException e) {
+        // return what is ready
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FlareException("Interrupted in Flare.wait", e);
+      } catch (ExecutionException e) {
+        throw new FlareException("Unexpected failure in Flare.wait", e.getCause());
+      }
+    }
+    List<ObjectRef<T>> ready = new ArrayList<>();
+    List<ObjectRef<T>> unready = new ArrayList<>();
+    for (int i = 0; i < refs.size(); i++) {
+      if (ready.size() < numReturns && futures.get(i).isDone()) {
+        ready.add(refs.get(i));
+      } else {
+        unready.add(refs.get(i));
+      }
+    }
+    return new WaitResult<>(ready, unready);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> toFuture(ObjectRef<T> ref) {
+    checkRunning();
+    ObjectRefImpl<?> r = asRef(ref);
+    CompletableFuture<T> out = new CompletableFuture<>();
+    resultOf(r)
+        .whenCompleteAsync(
+            (res, ex) -> {
+              try {
+                out.complete((T) decode(res));
+              } catch (Throwable t) {
+                out.completeExceptionally(t);
+              }
+            },
+            io);
+    return out;
+  }
+
+  @Override
+  public void cancel(ObjectRef<?> ref) {
+    checkRunning();
+    ObjectRefImpl<?> r = asRef(ref);
+    if (!r.owner().equals(localId)) {
+      transport.send(r.owner(), Message.CANCEL, r.objectId());
+      return;
+    }
+    cancelOwned(r.objectId());
+  }
+
+  private void cancelOwned(ObjectId id) {
+    Entry e = entries.get(id);
+    if (e == null || e.task == null || e.isDone()) {
+      return;
+    }
+    PendingTask t = e.task;
+    t.cancelled = true;
+    if (complete(e, cancelledResult(t.displayName(), id))) {
+      UUID node = t.node;
+      if (node != null) {
+        if (node.equals(localId)) {
+          worker.cancel(id);
+        } else {
+          transport.send(node, Message.CANCEL, id);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  @Override
+  public <R> ObjectRef<R> submitTask(Serializable function, Object[] args, TaskOptions options) {
+    checkRunning();
+    Functions.Described described = Functions.describe(function, "Flare.task");
+    FunctionDescriptor fd = described.descriptor();
+    boolean[] passRef = described.refParameters();
+    String display = options.name() != null ? options.name() : fd.displayName();
+    scheduler.checkFeasible(options.resources(), display);
+    Object[] encoded = new Object[args.length];
+    List<Integer> refPositions = null;
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof ObjectRef<?> ref && !(i < passRef.length && passRef[i])) {
+        asRef(ref);
+        encoded[i] = ref;
+        if (refPositions == null) {
+          refPositions = new ArrayList<>(args.length);
+        }
+        refPositions.add(i);
+      } else {
+        encoded[i] = serializeArg(a, i, display);
+      }
+    }
+    List<Entry> pinned = new ArrayList<>(0);
+    PendingTask task =
+        new PendingTask(
+            fd, encoded, options, refPositions == null ? 0 : refPositions.size(), pinned);
+    ObjectId id = ids.next();
+    Entry e = new Entry(id, task);
+    task.spec = new TaskSpec(id, localId, fd, encoded, options.name(), 0);
+    entries.put(id, e);
+    ObjectRefImpl<R> result = new ObjectRefImpl<>(id, localId, this);
+    if (refPositions == null) {
+      dispatch(e);
+    } else {
+      for (int pos : refPositions) {
+        ObjectRefImpl<?> dep = (ObjectRefImpl<?>) encoded[pos];
+        if (dep.owner().equals(localId)) {
+          Entry de = entries.get(dep.objectId());
+          if (de != null) {
+            de.pins.incrementAndGet();
+            synchronized (pinned) {
+              pinned.add(de);
+            }
+          }
+        }
+        resultOf(dep).whenComplete((res, ex) -> onArgReady(e, pos, res));
+      }
+    }
+    return result;
+  }
+
+  private void onArgReady(Entry e, int pos, Result res) {
+    PendingTask t = e.task;
+    if (res instanceof Result.Failed) {
+      complete(e, res); // the dependency's error propagates unchanged
+      return;
+    }
+    t.args[pos] = res instanceof Result.Inline i ? i.bytes() : ((Result.Stored) res).location();
+    if (t.remaining.decrementAndGet() == 0) {
+      dispatch(e);
+    }
+  }
+
+  private void dispatch(Entry e) {
+    PendingTask t = e.task;
+    if (t.cancelled || e.isDone() || !running) {
+      return;
+    }
+    UUID node = scheduler.pick(t, t.args);
+    if (node == null) {
+      complete(
+          e,
+          new Result.Failed(
+              ErrorInfo.of(
+                  ErrorInfo.Kind.SYSTEM,
+                  t.displayName(),
+                  localIdString,
+                  "No Flare server node can run task " + t.displayName() + " now")));
+      return;
+    }
+    t.node = node;
+    TaskSpec spec = t.spec;
+    if (spec.args() != t.args) {
+      spec =
+          new TaskSpec(
+              spec.id(), spec.owner(), spec.function(), t.args, spec.name(), spec.attempt());
+    }
+    t.spec = spec;
+    if (node.equals(localId)) {
+      worker.execute(spec);
+    } else {
+      transport.send(node, Message.SUBMIT, spec);
+    }
+  }
+
+  /** Completes an owned entry once; releases what its task pinned. */
+  private boolean complete(Entry e, Result r) {
+    if (!e.result.complete(r)) {
+      return false;
+    }
+    PendingTask t = e.task;
+    if (t != null) {
+      List<Entry> pinned;
+      synchronized (t.pinned) {
+        pinned = new ArrayList<>(t.pinned);
+        t.pinned.clear();
+      }
+      for (Entry p : pinned) {
+        unpin(p);
+      }
+    }
+    if (entries.get(e.id) != e) {
+      freeStored(r); // freed while it ran
+    }
+    return true;
+  }
+
+  /** Runs a task on this (worker) thread; never throws. */
+  Result runTask(TaskSpec spec) {
+    Object value;
+    try {
+      Functions.Invoker inv = functions.resolve(spec.function());
+      Object[] args = new Object[spec.args().length];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = decodeArg(spec.args()[i]);
+      }
+      value = inv.invoke(args);
+    } catch (Throwable t) {
+      if (t instanceof Error err
+          && !(t instanceof StackOverflowError)
+          && !(t instanceof LinkageError)) {
+        if (t instanceof VirtualMachineError) {
+          log.error("Flare: task " + spec.displayName() + " failed with " + t, t);
+        }
+      }
+      return new Result.Failed(
+          ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
+    }
+    try {
+      byte[] bytes = serde.serialize(value);
+      if (bytes.length <= inlineThreshold) {
+        return new Result.Inline(bytes);
+      }
+      return new Result.Stored(store.write(spec.id(), bytes, false));
+    } catch (Throwable t) {
+      return new Result.Failed(
+          ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
+    }
+  }
+
+  /** Sends a task's result to its owner. */
+  void reportResult(TaskSpec spec, Result r) {
+    Message.ResultItem item = new Message.ResultItem(spec.id(), spec.attempt(), r);
+    if (spec.owner().equals(localId)) {
+      onResult(localId, item);
+    } else {
+      transport.send(spec.owner(), Message.RESULT, item);
+    }
+  }
+
+  private void onResult(UUID from, Message.ResultItem item) {
+    Entry e = entries.get(item.id());
+    if (e == null || e.task == null) {
+      freeStored(item.result()); // nobody wants it any more
+      return;
+    }
+    PendingTask t = e.task;
+    TaskSpec spec = t.spec;
+    if (spec.attempt() != item.attempt() || e.isDone()) {
+      if (e.isDone() && e.result.getNow(null) != item.result()) {
+        freeStored(item.result());
+      }
+      return; // a stale attempt
+    }
+    scheduler.release(from);
+    Result r = item.result();
+    if (r instanceof Result.Failed f
+        && f.error().kind() == ErrorInfo.Kind.TASK
+        && t.options.retryExceptions()
+        && t.mayRetry(spec.attempt())
+        && !t.cancelled) {
+      t.spec = spec.withAttempt(spec.attempt() + 1);
+      dispatch(e);
+      return;
+    }
+    complete(e, r);
+  }
+
+  // ---------------------------------------------------------------- messages and membership
+
+  private void onMessage(UUID from, byte type, List<Object> items) {
+    switch (type) {
+      case Message.SUBMIT -> {
+        if (worker == null) {
+          log.warning("Flare: a client node received tasks from " + from + "; dropping them");
+          return;
+        }
+        for (Object o : items) {
+          worker.execute((TaskSpec) o);
+        }
+      }
+      case Message.RESULT -> {
+        for (Object o : items) {
+          onResult(from, (Message.ResultItem) o);
+        }
+      }
+      case Message.CANCEL -> {
+        for (Object o : items) {
+          ObjectId id = (ObjectId) o;
+          Entry e = entries.get(id);
+          if (e != null) {
+            cancelOwned(id); // a borrower asked the owner
+          } else if (worker != null) {
+            worker.cancel(id); // the owner asked the worker
+          }
+        }
+      }
+      case Message.FETCH -> {
+        for (Object o : items) {
+          ObjectId id = (ObjectId) o;
+          Entry e = entries.get(id);
+          CompletableFuture<Result> f =
+              e != null
+                  ? e.result
+                  : CompletableFuture.completedFuture(
+                      lost(id, "it was freed: no ObjectRef to it remained on its owner"));
+          f.whenComplete(
+              (r, ex) ->
+                  transport.send(from, Message.FETCH_REPLY, new Message.ResultItem(id, 0, r)));
+        }
+      }
+      case Message.FETCH_REPLY -> {
+        for (Object o : items) {
+          Message.ResultItem item = (Message.ResultItem) o;
+          completeFetch(item.id(), item.result());
+        }
+      }
+      default -> log.warning("Flare: unknown message type " + type + " from " + from);
+    }
+  }
+
+  private void onNodeLeft(UUID left) {
+    transport.nodeLeft(left);
+    scheduler.nodeLeft(left);
+    for (Map.Entry<ObjectId, Fetch> f : fetches.entrySet()) {
+      if (f.getValue().owner().equals(left)) {
+        completeFetch(f.getKey(), lost(f.getKey(), "its owner node " + left + " left the cluster"));
+      }
+    }
+    for (Entry e : entries.values()) {
+      PendingTask t = e.task;
+      if (t == null || e.isDone() || !left.equals(t.node)) {
+        continue;
+      }
+      TaskSpec spec = t.spec;
+      if (t.mayRetry(spec.attempt())) {
+        t.spec = spec.withAttempt(spec.attempt() + 1);
+        t.node = null;
+        dispatch(e);
+      } else {
+        complete(
+            e,
+            new Result.Failed(
+                ErrorInfo.of(
+                    ErrorInfo.Kind.SYSTEM,
+                    t.displayName(),
+                    left.toString(),
+                    "Task "
+                        + t.displayName()
+                        + " was lost with node "
+                        + left
+                        + " and has no retries left (maxRetries="
+                        + t.options.maxRetries()
+                        + ")")));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- actors (actor issue)
+
+  @Override
+  public <A> ActorHandle<A> createActor(
+      Serializable constructor, Object[] args, ActorOptions options) {
+    checkRunning();
+    throw new UnsupportedOperationException("Actors are not available in this build of Flare yet");
+  }
+
+  @Override
+  public <R> ObjectRef<R> submitActorTask(
+      ActorHandle<?> actor, Serializable method, Object[] args) {
+    checkRunning();
+    throw new UnsupportedOperationException("Actors are not available in this build of Flare yet");
+  }
+
+  @Override
+  public <A> Optional<ActorHandle<A>> getActor(String name) {
+    checkRunning();
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------- context and lifecycle
+
+  @Override
+  public RuntimeContext getRuntimeContext() {
+    checkRunning();
+    return new RuntimeContext() {
+      @Override
+      public String getCurrentNodeId() {
+        return localIdString;
+      }
+
+      @Override
+      public Optional<String> getCurrentTaskId() {
+        TaskContext c = TaskContext.current();
+        return c == null || c.taskId == null ? Optional.empty() : Optional.of(c.taskId.toString());
+      }
+
+      @Override
+      public Optional<String> getCurrentActorId() {
+        TaskContext c = TaskContext.current();
+        return c == null ? Optional.empty() : Optional.ofNullable(c.actorId);
+      }
+
+      @Override
+      public boolean wasCurrentActorRestarted() {
+        TaskContext c = TaskContext.current();
+        return c != null && c.actorRestarted;
+      }
+
+      @Override
+      public List<NodeInfo> getAllNodeInfo() {
+        Collection<ClusterNode> nodes = ignite.cluster().nodes();
+        List<NodeInfo> out = new ArrayList<>(nodes.size());
+        for (ClusterNode n : nodes) {
+          String host =
+              n.hostNames().isEmpty()
+                  ? String.join(",", n.addresses())
+                  : n.hostNames().iterator().next();
+          if (!n.addresses().isEmpty()) {
+            host = n.addresses().iterator().next();
+          }
+          out.add(
+              new NodeInfo(
+                  n.id().toString(),
+                  host,
+                  !n.isClient(),
+                  n.isClient() ? Map.of() : FlareAttributes.resources(n)));
+        }
+        return out;
+      }
+    };
+  }
+
+  @Override
+  public void shutdown() {
+    if (ownsIgnite) {
+      String name = ignite.name();
+      try {
+        Ignition.stop(name, true);
+      } catch (RuntimeException e) {
+        log.warning("Flare: error stopping Ignite node " + name + ": " + e);
+      }
+    }
+    stop();
+  }
+
+  /** Stops Flare on this node: pending reads fail instead of hanging. Idempotent. */
+  public void stop() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    transport.stop();
+    try {
+      ignite.events().stopLocalListen(nodeLeftListener);
+    } catch (RuntimeException ignored) {
+      // stopping
+    }
+    Result gone =
+        new Result.Failed(
+            ErrorInfo.of(
+                ErrorInfo.Kind.LOST,
+                null,
+                localIdString,
+                "Flare was shut down on node " + localId));
+    for (Entry e : entries.values()) {
+      e.result.complete(gone);
+    }
+    for (Fetch f : fetches.values()) {
+      f.result().complete(gone);
+    }
+    entries.clear();
+    fetches.clear();
+    if (worker != null) {
+      worker.stop();
+    }
+    io.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "FlareNode{" + localId + "}";
+  }
+}

@@ -1,0 +1,198 @@
+package io.flare.plugin.internal;
+
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.flare.store.ObjectId;
+import io.flare.store.cache.StoredLocation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The messages between Flare nodes and their compact binary form. A message is a type and a batch
+ * of items of that type: many tasks (or results) bound for one node travel as one Ignite message.
+ * Written by hand with Kryo's streams, so no class names travel.
+ */
+final class Message {
+  static final byte SUBMIT = 1;
+  static final byte RESULT = 2;
+  static final byte CANCEL = 3;
+  static final byte FETCH = 4;
+  static final byte FETCH_REPLY = 5;
+  static final int TYPES = 6;
+
+  /** A task's outcome: the object id, the attempt it belongs to, and the result. */
+  record ResultItem(ObjectId id, int attempt, Result result) {}
+
+  private Message() {}
+
+  static byte[] encode(byte type, List<?> items) {
+    Output out = new Output(256, -1);
+    out.writeByte(type);
+    out.writeVarInt(items.size(), true);
+    for (Object item : items) {
+      switch (type) {
+        case SUBMIT -> writeSpec(out, (TaskSpec) item);
+        case RESULT, FETCH_REPLY -> {
+          ResultItem r = (ResultItem) item;
+          writeId(out, r.id());
+          out.writeVarInt(r.attempt(), true);
+          writeResult(out, r.result());
+        }
+        case CANCEL, FETCH -> writeId(out, (ObjectId) item);
+        default -> throw new IllegalArgumentException("unknown message type " + type);
+      }
+    }
+    return out.toBytes();
+  }
+
+  static byte type(byte[] msg) {
+    return msg[0];
+  }
+
+  static List<Object> decode(byte[] msg) {
+    Input in = new Input(msg);
+    byte type = in.readByte();
+    int n = in.readVarInt(true);
+    List<Object> items = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      switch (type) {
+        case SUBMIT -> items.add(readSpec(in));
+        case RESULT, FETCH_REPLY ->
+            items.add(new ResultItem(readId(in), in.readVarInt(true), readResult(in)));
+        case CANCEL, FETCH -> items.add(readId(in));
+        default -> throw new IllegalArgumentException("unknown message type " + type);
+      }
+    }
+    return items;
+  }
+
+  private static void writeId(Output out, ObjectId id) {
+    out.writeLong(id.hi());
+    out.writeLong(id.lo());
+  }
+
+  private static ObjectId readId(Input in) {
+    return new ObjectId(in.readLong(), in.readLong());
+  }
+
+  private static void writeSpec(Output out, TaskSpec s) {
+    writeId(out, s.id());
+    out.writeLong(s.owner().getMostSignificantBits());
+    out.writeLong(s.owner().getLeastSignificantBits());
+    FunctionDescriptor f = s.function();
+    out.writeString(f.className());
+    out.writeString(f.methodName());
+    out.writeString(f.signature());
+    out.writeByte(f.kind());
+    out.writeString(s.name());
+    out.writeVarInt(s.attempt(), true);
+    out.writeVarInt(s.args().length, true);
+    for (Object a : s.args()) {
+      writeValue(out, a);
+    }
+  }
+
+  private static TaskSpec readSpec(Input in) {
+    ObjectId id = readId(in);
+    UUID owner = new UUID(in.readLong(), in.readLong());
+    FunctionDescriptor f =
+        new FunctionDescriptor(in.readString(), in.readString(), in.readString(), in.readByte());
+    String name = in.readString();
+    int attempt = in.readVarInt(true);
+    Object[] args = new Object[in.readVarInt(true)];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = readValue(in);
+    }
+    return new TaskSpec(id, owner, f, args, name, attempt);
+  }
+
+  /** An argument: serialized bytes, or a store location. */
+  private static void writeValue(Output out, Object v) {
+    if (v instanceof byte[] b) {
+      out.writeByte(0);
+      out.writeVarInt(b.length, true);
+      out.writeBytes(b);
+    } else {
+      out.writeByte(1);
+      writeLocation(out, (StoredLocation) v);
+    }
+  }
+
+  private static Object readValue(Input in) {
+    if (in.readByte() == 0) {
+      return in.readBytes(in.readVarInt(true));
+    }
+    return readLocation(in);
+  }
+
+  private static void writeLocation(Output out, StoredLocation l) {
+    writeId(out, l.id());
+    out.writeVarLong(l.size(), true);
+    out.writeVarInt(l.chunks(), true);
+    out.writeInt(l.affinity());
+    out.writeBoolean(l.put());
+  }
+
+  private static StoredLocation readLocation(Input in) {
+    return new StoredLocation(
+        readId(in), in.readVarLong(true), in.readVarInt(true), in.readInt(), in.readBoolean());
+  }
+
+  private static void writeResult(Output out, Result r) {
+    if (r instanceof Result.Inline i) {
+      out.writeByte(0);
+      out.writeVarInt(i.bytes().length, true);
+      out.writeBytes(i.bytes());
+    } else if (r instanceof Result.Stored s) {
+      out.writeByte(1);
+      writeLocation(out, s.location());
+    } else {
+      ErrorInfo e = ((Result.Failed) r).error();
+      out.writeByte(2);
+      out.writeByte(e.kind().ordinal());
+      out.writeString(e.function());
+      out.writeString(e.nodeId());
+      out.writeString(e.className());
+      out.writeString(e.message());
+      String[] st = e.stack();
+      out.writeVarInt(st == null ? -1 : st.length, false);
+      if (st != null) {
+        for (String s : st) {
+          out.writeString(s);
+        }
+      }
+      byte[] ser = e.serialized();
+      out.writeVarInt(ser == null ? -1 : ser.length, false);
+      if (ser != null) {
+        out.writeBytes(ser);
+      }
+    }
+  }
+
+  private static Result readResult(Input in) {
+    byte tag = in.readByte();
+    if (tag == 0) {
+      return new Result.Inline(in.readBytes(in.readVarInt(true)));
+    }
+    if (tag == 1) {
+      return new Result.Stored(readLocation(in));
+    }
+    ErrorInfo.Kind kind = ErrorInfo.Kind.values()[in.readByte()];
+    String function = in.readString();
+    String node = in.readString();
+    String cls = in.readString();
+    String message = in.readString();
+    int n = in.readVarInt(false);
+    String[] st = null;
+    if (n >= 0) {
+      st = new String[n];
+      for (int i = 0; i < n; i++) {
+        st[i] = in.readString();
+      }
+    }
+    int m = in.readVarInt(false);
+    byte[] ser = m >= 0 ? in.readBytes(m) : null;
+    return new Result.Failed(new ErrorInfo(kind, function, node, cls, message, st, ser));
+  }
+}

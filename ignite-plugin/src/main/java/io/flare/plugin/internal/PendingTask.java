@@ -1,0 +1,48 @@
+package io.flare.plugin.internal;
+
+import io.flare.api.spi.TaskOptions;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The owner's record of a task it submitted: the spec (whose ref arguments are filled in as they
+ * become ready), options, how many arguments are still pending, where it was sent, and which owned
+ * entries it pins until it finishes.
+ */
+final class PendingTask {
+  final Object[] args;
+  final FunctionDescriptor function;
+  final TaskOptions options;
+  final AtomicInteger remaining;
+  final List<Entry> pinned;
+
+  volatile TaskSpec spec;
+  volatile UUID node;
+  volatile boolean cancelled;
+
+  PendingTask(
+      FunctionDescriptor function,
+      Object[] args,
+      TaskOptions options,
+      int remaining,
+      List<Entry> pinned) {
+    this.function = function;
+    this.args = args;
+    this.options = options;
+    this.remaining = new AtomicInteger(remaining);
+    this.pinned = pinned;
+  }
+
+  /**
+   * Re-runs allowed after the first attempt: after node failures, and after exceptions if asked.
+   */
+  boolean mayRetry(int attempt) {
+    int max = options.maxRetries();
+    return max < 0 || attempt < max;
+  }
+
+  String displayName() {
+    return options.name() != null ? options.name() : function.displayName();
+  }
+}

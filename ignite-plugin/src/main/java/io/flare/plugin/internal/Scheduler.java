@@ -1,0 +1,159 @@
+package io.flare.plugin.internal;
+
+import io.flare.store.cache.StoredLocation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.cluster.ClusterNode;
+
+/**
+ * Picks the node a task runs on: among Flare server nodes that offer the resources it asks for, the
+ * one holding its largest stored argument (so big data does not move), else the one with the fewest
+ * tasks in flight from this owner, preferring the local node on ties.
+ */
+final class Scheduler {
+  /** Stored arguments at least this big pull their task to the node that holds them. */
+  static final long LOCALITY_THRESHOLD = 1 << 20;
+
+  private final Ignite ignite;
+  private final FlareNode node;
+  private final ConcurrentHashMap<UUID, AtomicInteger> inflight = new ConcurrentHashMap<>();
+  private volatile long topVer = -1;
+  private volatile List<Worker> servers = List.of();
+  private int rotor;
+
+  /** A Flare server node as the scheduler sees it. */
+  record Worker(UUID id, Map<String, Double> resources) {}
+
+  Scheduler(Ignite ignite, FlareNode node) {
+    this.ignite = ignite;
+    this.node = node;
+  }
+
+  private List<Worker> servers() {
+    long v = ignite.cluster().topologyVersion();
+    if (v != topVer) {
+      Collection<ClusterNode> nodes = ignite.cluster().forServers().nodes();
+      List<Worker> list = new ArrayList<>();
+      for (ClusterNode n : nodes) {
+        if (FlareAttributes.isFlareNode(n)) {
+          list.add(new Worker(n.id(), FlareAttributes.resources(n)));
+        }
+      }
+      servers = List.copyOf(list);
+      topVer = v;
+    }
+    return servers;
+  }
+
+  /**
+   * Checks that some server offers {@code resources}.
+   *
+   * @throws IllegalArgumentException naming the resource when none does
+   */
+  void checkFeasible(Map<String, Double> resources, String function) {
+    List<Worker> all = servers();
+    if (all.isEmpty()) {
+      throw new IllegalStateException(
+          "No Flare server node in the cluster to run "
+              + function
+              + ": start a server node with the flare-ignite-plugin jar on its classpath");
+    }
+    if (resources.isEmpty()) {
+      return;
+    }
+    for (Worker w : all) {
+      if (offers(w, resources)) {
+        return;
+      }
+    }
+    List<Map<String, Double>> offered = all.stream().map(Worker::resources).toList();
+    throw new IllegalArgumentException(
+        "No Flare server node offers the resources "
+            + resources
+            + " that "
+            + function
+            + " asks for; nodes offer "
+            + offered);
+  }
+
+  private static boolean offers(Worker w, Map<String, Double> need) {
+    for (Map.Entry<String, Double> e : need.entrySet()) {
+      Double have = w.resources().get(e.getKey());
+      if (have == null || have < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The node for a task, or {@code null} if no server can take it now. */
+  UUID pick(PendingTask task, Object[] args) {
+    List<Worker> all = servers();
+    Map<String, Double> need = task.options.resources();
+    UUID local = node.localId();
+    // Locality: the node holding the largest stored argument.
+    StoredLocation biggest = null;
+    for (Object a : args) {
+      if (a instanceof StoredLocation l
+          && l.size() >= LOCALITY_THRESHOLD
+          && (biggest == null || l.size() > biggest.size())) {
+        biggest = l;
+      }
+    }
+    if (biggest != null) {
+      ClusterNode holder = node.store().primaryNode(biggest);
+      if (holder != null) {
+        for (Worker w : all) {
+          if (w.id().equals(holder.id()) && offers(w, need)) {
+            return take(w.id());
+          }
+        }
+      }
+    }
+    Worker best = null;
+    int bestLoad = Integer.MAX_VALUE;
+    int n = all.size();
+    int start = n == 0 ? 0 : Math.floorMod(rotor++, n);
+    for (int i = 0; i < n; i++) {
+      Worker w = all.get((start + i) % n);
+      if (!need.isEmpty() && !offers(w, need)) {
+        continue;
+      }
+      int load = load(w.id());
+      if (load < bestLoad || (load == bestLoad && w.id().equals(local))) {
+        best = w;
+        bestLoad = load;
+      }
+    }
+    return best == null ? null : take(best.id());
+  }
+
+  private int load(UUID id) {
+    AtomicInteger c = inflight.get(id);
+    return c == null ? 0 : c.get();
+  }
+
+  private UUID take(UUID id) {
+    inflight.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    return id;
+  }
+
+  /** A task sent to {@code id} finished (or its node left). */
+  void release(UUID id) {
+    AtomicInteger c = inflight.get(id);
+    if (c != null) {
+      c.decrementAndGet();
+    }
+  }
+
+  void nodeLeft(UUID id) {
+    inflight.remove(id);
+    topVer = -1;
+  }
+}

@@ -1,0 +1,21 @@
+package io.flare.plugin.internal;
+
+import io.flare.store.ObjectId;
+import java.util.UUID;
+
+/**
+ * One task as a worker receives it: the id of the object it produces (also the task's id), the
+ * owner to report to, the function, and its arguments already resolved to serialized values ({@code
+ * byte[]}) or store locations. {@code attempt} counts re-submissions. Immutable.
+ */
+record TaskSpec(
+    ObjectId id, UUID owner, FunctionDescriptor function, Object[] args, String name, int attempt) {
+
+  String displayName() {
+    return name != null ? name : function.displayName();
+  }
+
+  TaskSpec withAttempt(int a) {
+    return new TaskSpec(id, owner, function, args, name, a);
+  }
+}

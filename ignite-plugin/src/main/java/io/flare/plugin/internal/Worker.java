@@ -1,0 +1,109 @@
+package io.flare.plugin.internal;
+
+import io.flare.api.spi.FlareRuntimeSpi;
+import io.flare.api.spi.FlareRuntimes;
+import io.flare.store.ObjectId;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the tasks sent to this node on Flare's own worker pool, never on Ignite's pools.
+ *
+ * <p>The pool is a {@link ForkJoinPool} with {@code workerThreads} parallelism. A task that blocks
+ * in {@code Flare.get} waits through {@link java.util.concurrent.CompletableFuture#get}, which
+ * tells the pool it is blocked ({@code ForkJoinPool.managedBlock}); the pool then starts a spare
+ * thread (up to {@code maxWorkerThreads}) so the tasks it waits for can run. Nested tasks therefore
+ * never deadlock on their own pool.
+ */
+final class Worker {
+  private final FlareNode node;
+  private final ForkJoinPool pool;
+  private final ConcurrentHashMap<ObjectId, Run> runs = new ConcurrentHashMap<>();
+
+  Worker(FlareNode node, int threads, int maxThreads, ClassLoader loader, String name) {
+    this.node = node;
+    AtomicInteger seq = new AtomicInteger();
+    this.pool =
+        new ForkJoinPool(
+            threads,
+            p -> {
+              ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+              t.setName("flare-worker-" + name + "-" + seq.incrementAndGet());
+              t.setContextClassLoader(loader);
+              t.setDaemon(true);
+              return t;
+            },
+            null,
+            true,
+            0,
+            maxThreads,
+            1,
+            p -> true,
+            60,
+            TimeUnit.SECONDS);
+  }
+
+  void execute(TaskSpec spec) {
+    Run run = new Run(spec);
+    runs.put(spec.id(), run);
+    pool.execute(run);
+  }
+
+  /** Cancels a queued or running task: a running one is interrupted. */
+  void cancel(ObjectId id) {
+    Run run = runs.get(id);
+    if (run != null) {
+      run.cancelled = true;
+      Thread t = run.thread;
+      if (t != null) {
+        t.interrupt();
+      }
+    }
+  }
+
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  int activeThreads() {
+    return pool.getPoolSize();
+  }
+
+  private final class Run implements Runnable {
+    final TaskSpec spec;
+    volatile boolean cancelled;
+    volatile Thread thread;
+
+    Run(TaskSpec spec) {
+      this.spec = spec;
+    }
+
+    @Override
+    public void run() {
+      Result result;
+      if (cancelled) {
+        result = node.cancelledResult(spec.displayName(), spec.id());
+      } else {
+        thread = Thread.currentThread();
+        FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
+        TaskContext prevCtx = TaskContext.enter(new TaskContext(spec.id(), null, false));
+        try {
+          result = node.runTask(spec);
+        } finally {
+          thread = null;
+          TaskContext.exit(prevCtx);
+          FlareRuntimes.restoreThread(prevRt);
+          Thread.interrupted(); // never leave an interrupt behind on a pooled thread
+          if (cancelled) {
+            result = node.cancelledResult(spec.displayName(), spec.id());
+          }
+        }
+      }
+      runs.remove(spec.id());
+      node.reportResult(spec, result);
+    }
+  }
+}
