@@ -42,7 +42,11 @@ public class FlarePluginConfiguration implements PluginConfiguration {
   /** Default cap on worker threads, counting those started while tasks block in {@code get}. */
   public static final int DEFAULT_MAX_WORKER_THREADS = 1024;
 
+  /** Default number of actor shards (cluster-singleton host services). */
+  public static final int DEFAULT_ACTOR_SHARDS = 16;
+
   private long storeMaxSize;
+  private int actorShards = DEFAULT_ACTOR_SHARDS;
   private int putBackups = DEFAULT_PUT_BACKUPS;
   private int chunkSize = DEFAULT_CHUNK_SIZE;
   private int inlineThreshold = DEFAULT_INLINE_THRESHOLD;
@@ -97,6 +101,10 @@ public class FlarePluginConfiguration implements PluginConfiguration {
           "FlarePluginConfiguration.maxWorkerThreads must be workerThreads.."
               + "32767, got "
               + maxWorkerThreads);
+    }
+    if (actorShards < 1 || actorShards > 1024) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.actorShards must be 1..1024, got " + actorShards);
     }
     if (defaultMaxRetries < -1) {
       throw new IllegalArgumentException(
@@ -223,6 +231,19 @@ public class FlarePluginConfiguration implements PluginConfiguration {
 
   public FlarePluginConfiguration setAllowedClassPrefixes(List<String> allowedClassPrefixes) {
     this.allowedClassPrefixes = List.copyOf(allowedClassPrefixes);
+    return this;
+  }
+
+  /**
+   * How many cluster-singleton services host actors; each actor lives in one, chosen by its id.
+   * Every node of a cluster must use the same value.
+   */
+  public int getActorShards() {
+    return actorShards;
+  }
+
+  public FlarePluginConfiguration setActorShards(int actorShards) {
+    this.actorShards = actorShards;
     return this;
   }
 

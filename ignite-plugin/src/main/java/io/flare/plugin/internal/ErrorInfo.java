@@ -37,7 +37,9 @@ record ErrorInfo(
     SERIALIZATION,
     ACTOR_DIED,
     /** Flare could not run the task (class not loadable, node gone with no retries left). */
-    SYSTEM
+    SYSTEM,
+    /** Internal: the node no longer hosts the actor's shard; the caller routes the call again. */
+    NOT_HOSTED
   }
 
   static ErrorInfo of(Kind kind, String function, String nodeId, String message) {
@@ -79,6 +81,7 @@ record ErrorInfo(
           className == null
               ? new ActorDiedException(message)
               : new ActorDiedException(message, cause(loader));
+      case NOT_HOSTED -> new FlareException(message);
       case SYSTEM ->
           className == null
               ? new FlareException(message)

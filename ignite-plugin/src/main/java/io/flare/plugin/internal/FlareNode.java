@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.flare.actor.ActorHandleImpl;
 import io.flare.api.ActorHandle;
 import io.flare.api.NodeInfo;
 import io.flare.api.ObjectRef;
@@ -34,11 +35,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteLogger;
 import org.apache.ignite.Ignition;
@@ -67,7 +70,7 @@ import org.apache.ignite.lang.IgnitePredicate;
  * while a pending task uses it, or forever once a ref to it was serialized (a borrower may hold it;
  * the object-store issue replaces this with borrower counting).
  */
-public final class FlareNode implements RefResolver {
+public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls {
   private static final Cleaner CLEANER = Cleaner.create();
   private static final AtomicInteger NODES = new AtomicInteger();
 
@@ -87,6 +90,7 @@ public final class FlareNode implements RefResolver {
   private final Transport transport;
   private final Scheduler scheduler;
   private final Worker worker;
+  private final Actors actors;
   private final IgnitePredicate<DiscoveryEvent> nodeLeftListener;
   private final int inlineThreshold;
   private volatile boolean running = true;
@@ -143,6 +147,7 @@ public final class FlareNode implements RefResolver {
                 shortName)
             : null;
     this.transport = new Transport(ignite, io, log, this::onMessage);
+    this.actors = new Actors(this, config.getActorShards());
     this.nodeLeftListener =
         evt -> {
           UUID left = evt.eventNode().id();
@@ -155,6 +160,43 @@ public final class FlareNode implements RefResolver {
   }
 
   // ---------------------------------------------------------------- accessors
+
+  ClassLoader loader() {
+    return loader;
+  }
+
+  String localIdString() {
+    return localIdString;
+  }
+
+  Functions functions() {
+    return functions;
+  }
+
+  ObjectId newId() {
+    return ids.next();
+  }
+
+  /** Where actor constructors and methods run: the worker pool (the I/O pool on clients). */
+  Executor workerExecutor() {
+    return worker != null ? worker.executor() : io;
+  }
+
+  void checkFeasible(Map<String, Double> resources, String function) {
+    scheduler.checkFeasible(resources, function);
+  }
+
+  void send(UUID dest, byte type, Object item) {
+    transport.send(dest, type, item);
+  }
+
+  void sendControl(UUID dest, Message.ActorControl c) {
+    if (dest.equals(localId)) {
+      actors.onControl(localId, c);
+    } else {
+      transport.send(dest, Message.ACTOR_CONTROL, c);
+    }
+  }
 
   UUID localId() {
     return localId;
@@ -198,6 +240,33 @@ public final class FlareNode implements RefResolver {
 
   private void registerSerializers(Kryo kryo) {
     kryo.register(ObjectRefImpl.class, new RefSerializer(), 100);
+    kryo.register(ActorHandleImpl.class, new HandleSerializer(), 101);
+  }
+
+  /** Writes an actor handle's identity; reading binds it to this node. */
+  private final class HandleSerializer extends Serializer<ActorHandleImpl<?>> {
+    HandleSerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, ActorHandleImpl<?> h) {
+      out.writeString(h.getId());
+      out.writeString(h.className());
+      out.writeVarInt(h.shard(), true);
+      out.writeVarInt(h.maxPendingCalls(), false);
+      out.writeVarInt(h.maxTaskRetries(), false);
+    }
+
+    @Override
+    public ActorHandleImpl<?> read(Kryo kryo, Input in, Class<? extends ActorHandleImpl<?>> type) {
+      return actors.handle(
+          in.readString(),
+          in.readString(),
+          in.readVarInt(true),
+          in.readVarInt(false),
+          in.readVarInt(false));
+    }
   }
 
   /** Writes a ref's id and owner; reading binds it to this node. */
@@ -346,6 +415,23 @@ public final class FlareNode implements RefResolver {
       }
     }
     return f.result();
+  }
+
+  /** A future completed by a FETCH_REPLY for {@code id} from {@code from} (or its departure). */
+  CompletableFuture<Result> expectReply(ObjectId id, UUID from) {
+    Fetch f = new Fetch(from, new CompletableFuture<>());
+    fetches.put(id, f);
+    return f.result();
+  }
+
+  /** Acknowledges a request: a FETCH_REPLY with an empty value. */
+  void sendReply(UUID to, ObjectId id) {
+    Message.ResultItem item = new Message.ResultItem(id, 0, new Result.Inline(new byte[0]));
+    if (to.equals(localId)) {
+      completeFetch(id, item.result());
+    } else {
+      transport.send(to, Message.FETCH_REPLY, item);
+    }
   }
 
   private void completeFetch(ObjectId id, Result r) {
@@ -572,28 +658,125 @@ public final class FlareNode implements RefResolver {
     checkRunning();
     Functions.Described described = Functions.describe(function, "Flare.task");
     FunctionDescriptor fd = described.descriptor();
-    boolean[] passRef = described.refParameters();
     String display = options.name() != null ? options.name() : fd.displayName();
     scheduler.checkFeasible(options.resources(), display);
+    Object[] encoded = encodeArgs(args, described.refParameters(), display);
+    return submit(fd, encoded, options, null, 0);
+  }
+
+  @Override
+  public <R> ObjectRef<R> submitActorTask(
+      ActorHandle<?> actor, Serializable method, Object[] args) {
+    checkRunning();
+    if (!(actor instanceof ActorHandleImpl<?> handle)) {
+      throw new IllegalArgumentException("not a Flare actor handle: " + actor);
+    }
+    Functions.Described described = Functions.describe(method, "ActorHandle.task");
+    FunctionDescriptor fd = described.descriptor();
+    actors.checkMethod(handle, fd);
+    boolean[] refParams = described.refParameters();
+    boolean[] shifted = new boolean[args.length];
+    for (int i = 0; i < args.length; i++) {
+      shifted[i] = i + 1 < refParams.length && refParams[i + 1];
+    }
+    Object[] encoded = encodeArgs(args, shifted, fd.displayName());
+    long seq = actors.nextSeq(handle);
+    return submit(fd, encoded, TaskOptions.DEFAULT, handle, seq);
+  }
+
+  /**
+   * Serializes the plain arguments of a call; {@code ObjectRef} arguments stay in place to be
+   * resolved (except where the parameter itself is declared as an {@code ObjectRef}).
+   */
+  Object[] encodeArgs(Object[] args, boolean[] passRef, String function) {
     Object[] encoded = new Object[args.length];
-    List<Integer> refPositions = null;
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
       if (a instanceof ObjectRef<?> ref && !(i < passRef.length && passRef[i])) {
-        asRef(ref);
-        encoded[i] = ref;
+        encoded[i] = asRef(ref);
+      } else {
+        encoded[i] = serializeArg(a, i, function);
+      }
+    }
+    return encoded;
+  }
+
+  static boolean allResolved(Object[] encoded) {
+    for (Object o : encoded) {
+      if (o instanceof ObjectRefImpl<?>) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Resolves the ref arguments of {@code encoded} asynchronously, in place. */
+  void resolveArgs(Object[] encoded, Consumer<Object[]> ready, Consumer<ErrorInfo> failed) {
+    AtomicInteger remaining = new AtomicInteger();
+    for (Object o : encoded) {
+      if (o instanceof ObjectRefImpl<?>) {
+        remaining.incrementAndGet();
+      }
+    }
+    java.util.concurrent.atomic.AtomicBoolean failedOnce =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    for (int i = 0; i < encoded.length; i++) {
+      if (encoded[i] instanceof ObjectRefImpl<?> dep) {
+        int pos = i;
+        resultOf(dep)
+            .whenComplete(
+                (res, ex) -> {
+                  if (res instanceof Result.Failed f) {
+                    if (failedOnce.compareAndSet(false, true)) {
+                      failed.accept(f.error());
+                    }
+                    return;
+                  }
+                  encoded[pos] =
+                      res instanceof Result.Inline in
+                          ? in.bytes()
+                          : ((Result.Stored) res).location();
+                  if (remaining.decrementAndGet() == 0 && !failedOnce.get()) {
+                    ready.accept(encoded);
+                  }
+                });
+      }
+    }
+  }
+
+  Object[] decodeArgs(Object[] raw) {
+    Object[] out = new Object[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      out[i] = decodeArg(raw[i]);
+    }
+    return out;
+  }
+
+  private <R> ObjectRef<R> submit(
+      FunctionDescriptor fd,
+      Object[] encoded,
+      TaskOptions options,
+      ActorHandleImpl<?> actor,
+      long seq) {
+    List<Integer> refPositions = null;
+    for (int i = 0; i < encoded.length; i++) {
+      if (encoded[i] instanceof ObjectRefImpl<?>) {
         if (refPositions == null) {
-          refPositions = new ArrayList<>(args.length);
+          refPositions = new ArrayList<>(encoded.length);
         }
         refPositions.add(i);
-      } else {
-        encoded[i] = serializeArg(a, i, display);
       }
     }
     List<Entry> pinned = new ArrayList<>(0);
     PendingTask task =
         new PendingTask(
-            fd, encoded, options, refPositions == null ? 0 : refPositions.size(), pinned);
+            fd,
+            encoded,
+            options,
+            refPositions == null ? 0 : refPositions.size(),
+            pinned,
+            actor,
+            seq);
     ObjectId id = ids.next();
     Entry e = new Entry(id, task);
     task.spec = new TaskSpec(id, localId, fd, encoded, options.name(), 0);
@@ -636,6 +819,10 @@ public final class FlareNode implements RefResolver {
     if (t.cancelled || e.isDone() || !running) {
       return;
     }
+    if (t.actor != null) {
+      actors.dispatch(e, System.currentTimeMillis());
+      return;
+    }
     UUID node = scheduler.pick(t, t.args);
     if (node == null) {
       complete(
@@ -651,9 +838,7 @@ public final class FlareNode implements RefResolver {
     t.node = node;
     TaskSpec spec = t.spec;
     if (spec.args() != t.args) {
-      spec =
-          new TaskSpec(
-              spec.id(), spec.owner(), spec.function(), t.args, spec.name(), spec.attempt());
+      spec = spec.withArgs(t.args);
     }
     t.spec = spec;
     if (node.equals(localId)) {
@@ -663,6 +848,10 @@ public final class FlareNode implements RefResolver {
     }
   }
 
+  void completeOwned(Entry e, Result r) {
+    complete(e, r);
+  }
+
   /** Completes an owned entry once; releases what its task pinned. */
   private boolean complete(Entry e, Result r) {
     if (!e.result.complete(r)) {
@@ -670,6 +859,9 @@ public final class FlareNode implements RefResolver {
     }
     PendingTask t = e.task;
     if (t != null) {
+      if (t.actor != null) {
+        actors.callDone(t);
+      }
       List<Entry> pinned;
       synchronized (t.pinned) {
         pinned = new ArrayList<>(t.pinned);
@@ -687,21 +879,30 @@ public final class FlareNode implements RefResolver {
 
   /** Runs a task on this (worker) thread; never throws. */
   Result runTask(TaskSpec spec) {
+    return run(spec, null, false);
+  }
+
+  /** Runs an actor method on this thread with the actor instance first; never throws. */
+  Result runActorCall(TaskSpec spec, Object instance) {
+    return run(spec, instance, true);
+  }
+
+  private Result run(TaskSpec spec, Object receiver, boolean actorCall) {
     Object value;
     try {
       Functions.Invoker inv = functions.resolve(spec.function());
-      Object[] args = new Object[spec.args().length];
-      for (int i = 0; i < args.length; i++) {
-        args[i] = decodeArg(spec.args()[i]);
+      int shift = actorCall ? 1 : 0;
+      Object[] args = new Object[spec.args().length + shift];
+      if (actorCall) {
+        args[0] = receiver;
+      }
+      for (int i = 0; i < spec.args().length; i++) {
+        args[i + shift] = decodeArg(spec.args()[i]);
       }
       value = inv.invoke(args);
     } catch (Throwable t) {
-      if (t instanceof Error err
-          && !(t instanceof StackOverflowError)
-          && !(t instanceof LinkageError)) {
-        if (t instanceof VirtualMachineError) {
-          log.error("Flare: task " + spec.displayName() + " failed with " + t, t);
-        }
+      if (t instanceof VirtualMachineError) {
+        log.error("Flare: " + spec.displayName() + " failed with " + t, t);
       }
       return new Result.Failed(
           ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
@@ -742,8 +943,16 @@ public final class FlareNode implements RefResolver {
       }
       return; // a stale attempt
     }
-    scheduler.release(from);
     Result r = item.result();
+    if (t.actor != null) {
+      if (r instanceof Result.Failed f && f.error().kind() == ErrorInfo.Kind.NOT_HOSTED) {
+        actors.reroute(e);
+        return;
+      }
+      complete(e, r);
+      return;
+    }
+    scheduler.release(from);
     if (r instanceof Result.Failed f
         && f.error().kind() == ErrorInfo.Kind.TASK
         && t.options.retryExceptions()
@@ -799,6 +1008,16 @@ public final class FlareNode implements RefResolver {
                   transport.send(from, Message.FETCH_REPLY, new Message.ResultItem(id, 0, r)));
         }
       }
+      case Message.ACTOR_CALL -> {
+        for (Object o : items) {
+          actors.onCall(from, (TaskSpec) o);
+        }
+      }
+      case Message.ACTOR_CONTROL -> {
+        for (Object o : items) {
+          actors.onControl(from, (Message.ActorControl) o);
+        }
+      }
       case Message.FETCH_REPLY -> {
         for (Object o : items) {
           Message.ResultItem item = (Message.ResultItem) o;
@@ -817,9 +1036,14 @@ public final class FlareNode implements RefResolver {
         completeFetch(f.getKey(), lost(f.getKey(), "its owner node " + left + " left the cluster"));
       }
     }
+    actors.nodeLeft(left);
     for (Entry e : entries.values()) {
       PendingTask t = e.task;
       if (t == null || e.isDone() || !left.equals(t.node)) {
+        continue;
+      }
+      if (t.actor != null) {
+        actors.onHostLost(e, left);
         continue;
       }
       TaskSpec spec = t.spec;
@@ -846,26 +1070,25 @@ public final class FlareNode implements RefResolver {
     }
   }
 
-  // ---------------------------------------------------------------- actors (actor issue)
+  // ---------------------------------------------------------------- actors
 
   @Override
   public <A> ActorHandle<A> createActor(
       Serializable constructor, Object[] args, ActorOptions options) {
     checkRunning();
-    throw new UnsupportedOperationException("Actors are not available in this build of Flare yet");
-  }
-
-  @Override
-  public <R> ObjectRef<R> submitActorTask(
-      ActorHandle<?> actor, Serializable method, Object[] args) {
-    checkRunning();
-    throw new UnsupportedOperationException("Actors are not available in this build of Flare yet");
+    return actors.create(constructor, args, options);
   }
 
   @Override
   public <A> Optional<ActorHandle<A>> getActor(String name) {
     checkRunning();
-    return Optional.empty();
+    return actors.byName(name);
+  }
+
+  @Override
+  public void kill(ActorHandleImpl<?> handle, boolean noRestart) {
+    checkRunning();
+    actors.kill(handle, noRestart);
   }
 
   // ---------------------------------------------------------------- context and lifecycle
@@ -941,6 +1164,7 @@ public final class FlareNode implements RefResolver {
     }
     running = false;
     transport.stop();
+    actors.stop();
     try {
       ignite.events().stopLocalListen(nodeLeftListener);
     } catch (RuntimeException ignored) {

@@ -19,7 +19,20 @@ final class Message {
   static final byte CANCEL = 3;
   static final byte FETCH = 4;
   static final byte FETCH_REPLY = 5;
-  static final int TYPES = 6;
+  static final byte ACTOR_CALL = 6;
+  static final byte ACTOR_CONTROL = 7;
+  static final int TYPES = 8;
+
+  /** An operation on an actor: create it, kill it, or advance a caller's watermark. */
+  record ActorControl(byte op, String actorId, long value, ObjectId replyTo) {
+    ActorControl(byte op, String actorId, long value) {
+      this(op, actorId, value, null);
+    }
+
+    static final byte CREATE = 1;
+    static final byte KILL = 2;
+    static final byte SYNC = 3;
+  }
 
   /** A task's outcome: the object id, the attempt it belongs to, and the result. */
   record ResultItem(ObjectId id, int attempt, Result result) {}
@@ -32,7 +45,17 @@ final class Message {
     out.writeVarInt(items.size(), true);
     for (Object item : items) {
       switch (type) {
-        case SUBMIT -> writeSpec(out, (TaskSpec) item);
+        case SUBMIT, ACTOR_CALL -> writeSpec(out, (TaskSpec) item);
+        case ACTOR_CONTROL -> {
+          ActorControl c = (ActorControl) item;
+          out.writeByte(c.op());
+          out.writeString(c.actorId());
+          out.writeVarLong(c.value(), false);
+          out.writeBoolean(c.replyTo() != null);
+          if (c.replyTo() != null) {
+            writeId(out, c.replyTo());
+          }
+        }
         case RESULT, FETCH_REPLY -> {
           ResultItem r = (ResultItem) item;
           writeId(out, r.id());
@@ -57,7 +80,13 @@ final class Message {
     List<Object> items = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       switch (type) {
-        case SUBMIT -> items.add(readSpec(in));
+        case SUBMIT, ACTOR_CALL -> items.add(readSpec(in));
+        case ACTOR_CONTROL -> {
+          byte op = in.readByte();
+          String actor = in.readString();
+          long value = in.readVarLong(false);
+          items.add(new ActorControl(op, actor, value, in.readBoolean() ? readId(in) : null));
+        }
         case RESULT, FETCH_REPLY ->
             items.add(new ResultItem(readId(in), in.readVarInt(true), readResult(in)));
         case CANCEL, FETCH -> items.add(readId(in));
@@ -91,6 +120,11 @@ final class Message {
     for (Object a : s.args()) {
       writeValue(out, a);
     }
+    out.writeString(s.actorId());
+    if (s.actorId() != null) {
+      out.writeVarLong(s.seq(), true);
+      out.writeVarLong(s.low(), true);
+    }
   }
 
   private static TaskSpec readSpec(Input in) {
@@ -104,7 +138,34 @@ final class Message {
     for (int i = 0; i < args.length; i++) {
       args[i] = readValue(in);
     }
-    return new TaskSpec(id, owner, f, args, name, attempt);
+    String actor = in.readString();
+    if (actor == null) {
+      return new TaskSpec(id, owner, f, args, name, attempt);
+    }
+    return new TaskSpec(
+        id, owner, f, args, name, attempt, actor, in.readVarLong(true), in.readVarLong(true));
+  }
+
+  /**
+   * Encodes resolved arguments (values or store locations), as an actor's registry record keeps
+   * them.
+   */
+  static byte[] encodeArgs(Object[] args) {
+    Output out = new Output(64, -1);
+    out.writeVarInt(args.length, true);
+    for (Object a : args) {
+      writeValue(out, a);
+    }
+    return out.toBytes();
+  }
+
+  static Object[] decodeArgs(byte[] bytes) {
+    Input in = new Input(bytes);
+    Object[] args = new Object[in.readVarInt(true)];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = readValue(in);
+    }
+    return args;
   }
 
   /** An argument: serialized bytes, or a store location. */

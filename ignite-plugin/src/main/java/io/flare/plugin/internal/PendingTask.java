@@ -17,6 +17,12 @@ final class PendingTask {
   final AtomicInteger remaining;
   final List<Entry> pinned;
 
+  /** The actor this call goes to, or {@code null} for a task. */
+  final io.flare.actor.ActorHandleImpl<?> actor;
+
+  /** The caller's sequence number of this actor call. */
+  final long seq;
+
   volatile TaskSpec spec;
   volatile UUID node;
   volatile boolean cancelled;
@@ -27,6 +33,19 @@ final class PendingTask {
       TaskOptions options,
       int remaining,
       List<Entry> pinned) {
+    this(function, args, options, remaining, pinned, null, 0);
+  }
+
+  PendingTask(
+      FunctionDescriptor function,
+      Object[] args,
+      TaskOptions options,
+      int remaining,
+      List<Entry> pinned,
+      io.flare.actor.ActorHandleImpl<?> actor,
+      long seq) {
+    this.actor = actor;
+    this.seq = seq;
     this.function = function;
     this.args = args;
     this.options = options;

@@ -9,13 +9,41 @@ import java.util.UUID;
  * byte[]}) or store locations. {@code attempt} counts re-submissions. Immutable.
  */
 record TaskSpec(
-    ObjectId id, UUID owner, FunctionDescriptor function, Object[] args, String name, int attempt) {
+    ObjectId id,
+    UUID owner,
+    FunctionDescriptor function,
+    Object[] args,
+    String name,
+    int attempt,
+    String actorId,
+    long seq,
+    long low) {
+
+  /** A plain task. */
+  TaskSpec(
+      ObjectId id,
+      UUID owner,
+      FunctionDescriptor function,
+      Object[] args,
+      String name,
+      int attempt) {
+    this(id, owner, function, args, name, attempt, null, 0, 0);
+  }
 
   String displayName() {
     return name != null ? name : function.displayName();
   }
 
   TaskSpec withAttempt(int a) {
-    return new TaskSpec(id, owner, function, args, name, a);
+    return new TaskSpec(id, owner, function, args, name, a, actorId, seq, low);
+  }
+
+  TaskSpec withArgs(Object[] a) {
+    return new TaskSpec(id, owner, function, a, name, attempt, actorId, seq, low);
+  }
+
+  /** An actor call: the actor, the caller's sequence number and its low watermark. */
+  TaskSpec forActor(String actor, long sequence, long lowWatermark) {
+    return new TaskSpec(id, owner, function, args, name, attempt, actor, sequence, lowWatermark);
   }
 }

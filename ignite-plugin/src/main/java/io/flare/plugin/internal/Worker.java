@@ -64,6 +64,10 @@ final class Worker {
     }
   }
 
+  java.util.concurrent.Executor executor() {
+    return pool;
+  }
+
   void stop() {
     pool.shutdownNow();
   }

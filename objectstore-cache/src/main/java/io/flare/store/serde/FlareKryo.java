@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.io.Reader;
 import java.io.Writer;
-import java.lang.invoke.SerializedLambda;
 import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channel;
 import java.nio.channels.Selector;
+import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -44,7 +44,7 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * in bulk, and it overrides Kryo's public read and write entry points only to catch failures: the
  * innermost one turns the failure into a {@link GraphFailure} naming the class it was working on,
  * and every enclosing one adds its own class, so the caller learns where in the graph it failed.
- * The happy path pays one try block per object.
+ * This costs nothing until something fails.
  */
 final class FlareKryo extends Kryo {
   static final int BLOCK_SIZE = 64 * 1024;
@@ -76,8 +76,7 @@ final class FlareKryo extends Kryo {
         kryo.register(codec.type, new BulkArraySerializer(codec)); // Kryo's byte[] is bulk already
       }
     }
-    kryo.register(SerializedLambda.class);
-    kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer());
+    kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer()); // all lambdas
 
     refuse(kryo, "a thread runs in the JVM that started it", Thread.class, ThreadGroup.class);
     refuse(kryo, "a class loader belongs to the JVM that created it", ClassLoader.class);
@@ -104,7 +103,14 @@ final class FlareKryo extends Kryo {
     kryo.addDefaultSerializer(Collection.class, jdkCollections);
     kryo.addDefaultSerializer(Map.class, jdkCollections);
     kryo.addDefaultSerializer(
-        JdkImmutableSerializers.KEY_VALUE_HOLDER, new JdkImmutableSerializers.EntrySerializer());
+        JdkImmutableSerializers.KEY_VALUE_HOLDER,
+        new JdkImmutableSerializers.EntrySerializer(Map::entry));
+    kryo.addDefaultSerializer(
+        AbstractMap.SimpleImmutableEntry.class,
+        new JdkImmutableSerializers.EntrySerializer(AbstractMap.SimpleImmutableEntry::new));
+    kryo.addDefaultSerializer(
+        AbstractMap.SimpleEntry.class,
+        new JdkImmutableSerializers.EntrySerializer(AbstractMap.SimpleEntry::new));
     kryo.addDefaultSerializer(EnumMap.class, new JdkEnumMapSerializer(true));
     // JDK value classes with final fields in closed packages: no reflection needed for these.
     kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
@@ -198,7 +204,12 @@ final class FlareKryo extends Kryo {
 
   @Override
   public Registration readClass(Input input) {
-    Registration registration = super.readClass(input);
+    Registration registration;
+    try {
+      registration = super.readClass(input);
+    } catch (RuntimeException e) {
+      throw GraphFailure.reading(e, null); // field serializers read classes directly
+    }
     int depth = getDepth();
     if (registration != null && depth < readTypes.length && readTypes[depth] == null) {
       readTypes[depth] = registration.getType(); // the first class read at a depth is its object's
@@ -217,6 +228,10 @@ final class FlareKryo extends Kryo {
       return super.readClassAndObject(input);
     } catch (RuntimeException e) {
       throw GraphFailure.reading(e, readTypes[depth]);
+    } finally {
+      if (depth == 1) {
+        Arrays.fill(readTypes, null); // hold no classes between calls
+      }
     }
   }
 

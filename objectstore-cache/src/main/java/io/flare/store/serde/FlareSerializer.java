@@ -48,7 +48,8 @@ import java.util.function.Consumer;
  * equal, and {@code Collections.unmodifiable*}/{@code synchronized*} wrappers come back as the same
  * kind of wrapper around a copy of their contents. Primitive arrays nested anywhere in a graph are
  * copied in bulk too. A {@code Serializable} lambda or method reference travels; another one does
- * not.
+ * not. Other classes are copied field by field by reflection, which for JDK classes not covered
+ * here needs the {@code --add-opens} options that Ignite requires anyway.
  *
  * <p>Two limits: a cycle that runs back into a {@code List.of}-style immutable collection or a
  * record that is still being read cannot be re-created (such objects exist only after their
@@ -76,11 +77,11 @@ import java.util.function.Consumer;
  *
  * <h2>Threads</h2>
  *
- * <p>All methods are thread-safe and never wait for each other. Kryo is not thread-safe, so each
- * call borrows a configured Kryo instance and an output buffer from thread-safe pools (Kryo's
- * {@link Pool}, softly referenced so that the JVM can reclaim idle ones) and gives them back; an
- * instance whose call failed is dropped rather than reused, and an output buffer that grew past 1
- * MiB is shrunk before it goes back.
+ * <p>All methods are thread-safe and block one another only for the pools' brief internal locking.
+ * Kryo is not thread-safe, so each call borrows a configured Kryo instance and an output buffer
+ * from thread-safe pools (Kryo's {@link Pool}, softly referenced so that the JVM can reclaim idle
+ * ones) and gives them back; an instance whose call failed is dropped rather than reused, and an
+ * output buffer that grew past 1 MiB is shrunk before it goes back.
  */
 public final class FlareSerializer {
   static final byte TAG_NULL = 0;
@@ -122,10 +123,12 @@ public final class FlareSerializer {
    *
    * @param loader the class loader of this node's user classes (for Ignite, its configured class
    *     loader)
-   * @param customizer called on every new Kryo instance after Flare's own setup, so what it
-   *     registers ({@code kryo.register(SomeClass.class, serializer)}) wins over Flare's defaults;
-   *     it runs once here, to fail fast, and again whenever the pool needs a new instance; null for
-   *     none. It must make the same registrations in the same order on every node.
+   * @param customizer called on every new Kryo instance after Flare's own setup, so a class it
+   *     registers ({@code kryo.register(SomeClass.class, serializer)}) uses its serializer whatever
+   *     Flare set up (a default serializer it adds with {@code addDefaultSerializer} is consulted
+   *     after Flare's own); it runs once here, to fail fast, and again whenever the pool needs a
+   *     new instance; null for none. It must make the same registrations in the same order on every
+   *     node.
    * @throws NullPointerException if {@code loader} is null
    * @throws RuntimeException whatever {@code customizer} throws
    */

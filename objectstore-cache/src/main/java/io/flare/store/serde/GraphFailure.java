@@ -25,15 +25,25 @@ final class GraphFailure extends KryoException {
   private final String failedClass;
   private final Throwable rootCause;
   private final List<String> path = new ArrayList<>();
+  private final List<Integer> repeats = new ArrayList<>();
   private int omitted;
   private String pendingField;
   private Object lastObject;
 
-  private GraphFailure(String failedClass, Throwable rootCause, Object lastObject) {
-    super(rootCause);
+  private GraphFailure(String failedClass, RuntimeException e, Object lastObject) {
+    super(root(e));
     this.failedClass = failedClass;
-    this.rootCause = rootCause;
+    this.rootCause = root(e);
     this.lastObject = lastObject;
+    if (e instanceof KryoException) {
+      // A field serializer that failed by itself (not in a nested object) names the field.
+      String message = String.valueOf(e.getMessage());
+      int trace = message.indexOf(KRYO_TRACE);
+      if (trace >= 0) {
+        String[] entries = message.substring(trace + KRYO_TRACE.length()).strip().split("\n");
+        addTrace(entries[0]);
+      }
+    }
   }
 
   /** The failure of writing {@code object}, or adds {@code object} to the path of one. */
@@ -45,8 +55,7 @@ final class GraphFailure extends KryoException {
       }
       return failure;
     }
-    return new GraphFailure(
-        object == null ? null : displayName(object.getClass()), root(e), object);
+    return new GraphFailure(object == null ? null : displayName(object.getClass()), e, object);
   }
 
   /** The failure of reading a value of {@code type} (null if not known yet), or adds to one. */
@@ -57,7 +66,7 @@ final class GraphFailure extends KryoException {
       }
       return failure;
     }
-    return new GraphFailure(type == null ? null : displayName(type), root(e), null);
+    return new GraphFailure(type == null ? null : displayName(type), e, null);
   }
 
   /** Kryo's field serializers call this with "fieldName (ClassName)". */
@@ -76,8 +85,12 @@ final class GraphFailure extends KryoException {
     String owner = displayName(type);
     String entry = pendingField != null ? "field " + pendingField + " of " + owner : "in " + owner;
     pendingField = null;
-    if (path.size() < MAX_PATH) {
+    int last = path.size() - 1;
+    if (last >= 0 && path.get(last).equals(entry)) {
+      repeats.set(last, repeats.get(last) + 1); // a long chain of the same field
+    } else if (path.size() < MAX_PATH) {
       path.add(entry);
+      repeats.add(1);
     } else {
       omitted++;
     }
@@ -89,23 +102,40 @@ final class GraphFailure extends KryoException {
             ? rootCause.getMessage()
             : describe(rootCause);
     return new FlareSerializationException(
-        "Cannot serialize value of class " + failedClass + where() + ": " + cause, rootCause);
+        "Cannot serialize value of class " + failedClass + where() + ": " + cause, cause());
   }
 
   FlareSerializationException toDeserializeException() {
     if (rootCause instanceof FlareSerializationException) {
-      return new FlareSerializationException(rootCause.getMessage() + where(), rootCause);
+      return new FlareSerializationException(rootCause.getMessage() + where(), cause());
     }
     String what = failedClass == null ? "" : " of class " + failedClass;
     return new FlareSerializationException(
         "Cannot deserialize value" + what + where() + ": " + describe(rootCause), rootCause);
   }
 
+  /** The cause to report: a Flare exception's own cause when it has one, to avoid nesting. */
+  private Throwable cause() {
+    return rootCause instanceof FlareSerializationException && rootCause.getCause() != null
+        ? rootCause.getCause()
+        : rootCause;
+  }
+
   private String where() {
     if (path.isEmpty()) {
       return "";
     }
-    return " (" + String.join(", ", path) + (omitted > 0 ? ", and " + omitted + " more" : "") + ")";
+    StringBuilder where = new StringBuilder(" (");
+    for (int i = 0; i < path.size(); i++) {
+      where.append(i > 0 ? ", " : "").append(path.get(i));
+      if (repeats.get(i) > 1) {
+        where.append(", ").append(repeats.get(i)).append(" times");
+      }
+    }
+    if (omitted > 0) {
+      where.append(", and ").append(omitted).append(" more");
+    }
+    return where.append(')').toString();
   }
 
   /** A one-line description of {@code t}, without Kryo's multi-line trace. */
@@ -117,7 +147,9 @@ final class GraphFailure extends KryoException {
       return "the data ends early (it is truncated or corrupt)";
     }
     if (t instanceof KryoBufferOverflowException) {
-      return "the serialized form does not fit in a byte[] (" + t.getMessage() + ")";
+      return "the serialized form does not fit in a byte[] ("
+          + t.getMessage()
+          + "); use serialize(Object, OutputStream)";
     }
     if (t instanceof KryoException) {
       String message = String.valueOf(t.getMessage());

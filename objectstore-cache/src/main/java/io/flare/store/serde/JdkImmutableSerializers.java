@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The JDK's immutable collections ({@code List.of}, {@code Set.of}, {@code Map.of}, {@code
@@ -130,10 +131,16 @@ final class JdkImmutableSerializers {
     }
   }
 
-  /** {@code Map.entry(k, v)}: final fields in {@code java.util}, so not left to reflection. */
+  /**
+   * {@code Map.entry(k, v)} and {@code AbstractMap.Simple(Immutable)Entry}: private fields in
+   * {@code java.util}, so not left to reflection.
+   */
   static final class EntrySerializer extends Serializer<Map.Entry<?, ?>> {
-    EntrySerializer() {
+    private final BiFunction<Object, Object, Map.Entry<?, ?>> factory;
+
+    EntrySerializer(BiFunction<Object, Object, Map.Entry<?, ?>> factory) {
       super(false, true);
+      this.factory = factory;
     }
 
     @Override
@@ -146,7 +153,7 @@ final class JdkImmutableSerializers {
     public Map.Entry<?, ?> read(Kryo kryo, Input input, Class<? extends Map.Entry<?, ?>> type) {
       Object key = kryo.readClassAndObject(input);
       Object value = kryo.readClassAndObject(input);
-      return Map.entry(key, value);
+      return factory.apply(key, value);
     }
   }
 

@@ -185,8 +185,7 @@ class FlareSerializerRoundTripTest {
         named("LocalTime", LocalTime.of(23, 59, 58, 999)),
         named("LocalDateTime", LocalDateTime.of(2030, 1, 2, 3, 4, 5)),
         named(
-            "ZonedDateTime",
-            ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Paris"))),
+            "ZonedDateTime", ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Paris"))),
         named("OffsetDateTime", OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.ofHours(-5))),
         named("OffsetTime", OffsetTime.of(12, 0, 0, 0, ZoneOffset.UTC)),
         named("Duration", Duration.ofMillis(-1234567)),
@@ -263,9 +262,11 @@ class FlareSerializerRoundTripTest {
   void roundTrips_whenImmutableJdkCollection(Object value) {
     Object copy = roundTrip(serializer, value);
 
-    assertThat(copy).isEqualTo(value);
-    if (value instanceof List<?> list) {
-      assertThat((List<Object>) copy).containsExactlyElementsOf(list);
+    if (value instanceof List<?> || value instanceof Set<?> || value instanceof Map<?, ?>) {
+      assertThat(copy).isEqualTo(value);
+    }
+    if (value instanceof Collection<?> collection) { // unmodifiableCollection has no equals
+      assertThat((Collection<Object>) copy).containsExactlyElementsOf(collection);
     }
     if (value instanceof Collection) {
       assertThatThrownBy(() -> ((Collection) copy).add("another"))

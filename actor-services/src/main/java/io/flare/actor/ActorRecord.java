@@ -1,0 +1,66 @@
+package io.flare.actor;
+
+/**
+ * An actor as the registry keeps it, so that a host on another node can re-create it: how to
+ * construct it (constructor identity and serialized arguments, each a {@code byte[]} or a stored
+ * location), its options, and its life so far. Stored in the {@value ActorDirectory#ACTORS} cache.
+ */
+public final class ActorRecord {
+  public String id;
+  public String className;
+  public String ctorClass;
+  public String ctorMethod;
+  public String ctorSignature;
+  public int ctorKind;
+
+  /** The constructor's arguments, encoded by the runtime (values or store locations). */
+  public byte[] args;
+
+  public String name;
+  public int shard;
+  public int maxRestarts;
+  public int maxTaskRetries;
+  public int maxPendingCalls;
+
+  /** How often it was constructed: 0 = not yet, 1 = first instance, 2+ = restarted. */
+  public int incarnation;
+
+  /** Restarts used so far. */
+  public int restarts;
+
+  /** Set when the actor is dead for good; the reason. */
+  public String deathReason;
+
+  /** The node that created the actor (its owner). */
+  public java.util.UUID owner;
+
+  public boolean isDead() {
+    return deathReason != null;
+  }
+
+  /** True if one more restart is allowed. */
+  public boolean mayRestart() {
+    return maxRestarts < 0 || restarts < maxRestarts;
+  }
+
+  public ActorRecord copy() {
+    ActorRecord r = new ActorRecord();
+    r.id = id;
+    r.className = className;
+    r.ctorClass = ctorClass;
+    r.ctorMethod = ctorMethod;
+    r.ctorSignature = ctorSignature;
+    r.ctorKind = ctorKind;
+    r.args = args;
+    r.name = name;
+    r.shard = shard;
+    r.maxRestarts = maxRestarts;
+    r.maxTaskRetries = maxTaskRetries;
+    r.maxPendingCalls = maxPendingCalls;
+    r.incarnation = incarnation;
+    r.restarts = restarts;
+    r.deathReason = deathReason;
+    r.owner = owner;
+    return r;
+  }
+}

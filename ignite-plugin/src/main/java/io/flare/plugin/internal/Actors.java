@@ -1,0 +1,638 @@
+package io.flare.plugin.internal;
+
+import io.flare.actor.ActorDirectory;
+import io.flare.actor.ActorHandleImpl;
+import io.flare.actor.ActorRecord;
+import io.flare.actor.Mailbox;
+import io.flare.actor.ShardHosts;
+import io.flare.api.ActorHandle;
+import io.flare.api.spi.ActorOptions;
+import io.flare.api.spi.FlareRuntimeSpi;
+import io.flare.api.spi.FlareRuntimes;
+import io.flare.store.ObjectId;
+import java.lang.invoke.MethodHandleInfo;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Actors on this node: the caller side (creating actors, sending calls in order, routing them to
+ * the node hosting the actor's shard, retrying when that node dies) and the host side (the actors
+ * of the shards Ignite placed here, each with its {@link Mailbox}).
+ *
+ * <p>An actor call is owned by its caller like a task: its result comes back as a task result and
+ * lives in the caller's object table. Calls carry (caller node, sequence, low watermark) so the
+ * host's mailbox runs each caller's calls in the order they were made. Constructors and methods run
+ * on Flare's worker pool; registry reads and writes on this class's admin thread; never on an
+ * Ignite thread.
+ */
+final class Actors implements ShardHosts.Listener {
+  /** How long a call waits for its actor's shard to get a host before it fails. */
+  private static final long ROUTE_TIMEOUT_MS = 60_000;
+
+  private final FlareNode node;
+  private final ActorDirectory dir;
+  private final ExecutorService admin;
+  private final ScheduledExecutorService timer;
+
+  /** Host side: shards placed here, and their live actors. */
+  private final Set<Integer> hostedShards = ConcurrentHashMap.newKeySet();
+
+  private final ConcurrentHashMap<String, Hosted> hosted = new ConcurrentHashMap<>();
+
+  /** Caller side: per actor, this node's call sequence and pending calls. */
+  private final ConcurrentHashMap<String, CallerState> callers = new ConcurrentHashMap<>();
+
+  private static final class CallerState {
+    final AtomicLong seq = new AtomicLong();
+    final ConcurrentSkipListSet<Long> pending = new ConcurrentSkipListSet<>();
+
+    long low() {
+      Long first = pending.isEmpty() ? null : pending.first();
+      return first != null ? first : seq.get() + 1;
+    }
+  }
+
+  /** An actor hosted here. */
+  private final class Hosted {
+    final String id;
+    final Mailbox<TaskSpec> mailbox;
+    final boolean restarted;
+    volatile Object instance;
+    volatile ErrorInfo dead;
+
+    Hosted(String id, boolean restarted) {
+      this.id = id;
+      this.restarted = restarted;
+      this.mailbox = new Mailbox<>(node.workerExecutor(), spec -> runCall(this, spec));
+    }
+  }
+
+  Actors(FlareNode node, int shards) {
+    this.node = node;
+    this.dir = new ActorDirectory(node.ignite(), shards);
+    String name = String.valueOf(node.ignite().name());
+    this.admin =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "flare-actor-admin-" + name);
+              t.setDaemon(true);
+              t.setContextClassLoader(node.loader());
+              return t;
+            });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "flare-actor-timer-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+    ShardHosts.register(node.ignite().name(), this);
+  }
+
+  void stop() {
+    ShardHosts.unregister(node.ignite().name());
+    for (Hosted h : hosted.values()) {
+      h.mailbox.close();
+    }
+    hosted.clear();
+    admin.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  // ------------------------------------------------------------------ caller side
+
+  <A> ActorHandle<A> create(java.io.Serializable ctor, Object[] args, ActorOptions options) {
+    Functions.Described described = Functions.describe(ctor, "Flare.actor");
+    FunctionDescriptor fd = described.descriptor();
+    String className = actorClassName(fd);
+    node.checkFeasible(options.resources(), fd.displayName());
+    String id = node.newId().toString();
+    int shard = dir.shardOf(id);
+    Object[] encoded = node.encodeArgs(args, described.refParameters(), fd.displayName());
+    dir.ensureDeployed();
+    if (options.name() != null) {
+      String holder = dir.reserveName(options.name(), id);
+      if (holder != null) {
+        throw new IllegalArgumentException(
+            "An actor named '" + options.name() + "' already exists (actor " + holder + ")");
+      }
+    }
+    ActorRecord r = new ActorRecord();
+    r.id = id;
+    r.className = className;
+    r.ctorClass = fd.className();
+    r.ctorMethod = fd.methodName();
+    r.ctorSignature = fd.signature();
+    r.ctorKind = fd.kind();
+    r.name = options.name();
+    r.shard = shard;
+    r.maxRestarts = options.maxRestarts();
+    r.maxTaskRetries = options.maxTaskRetries();
+    r.maxPendingCalls = options.maxPendingCalls();
+    r.owner = node.localId();
+    boolean ready = node.allResolved(encoded);
+    if (ready) {
+      r.args = Message.encodeArgs(encoded);
+    }
+    dir.put(r);
+    ActorHandleImpl<A> handle =
+        new ActorHandleImpl<>(
+            id, className, shard, options.maxPendingCalls(), options.maxTaskRetries(), node);
+    if (ready) {
+      sendCreate(id, shard, System.currentTimeMillis());
+    } else {
+      node.resolveArgs(
+          encoded,
+          resolved ->
+              admin.execute(
+                  () -> {
+                    ActorRecord cur = dir.get(id);
+                    if (cur != null && !cur.isDead()) {
+                      cur = cur.copy();
+                      cur.args = Message.encodeArgs(resolved);
+                      dir.put(cur);
+                      sendCreate(id, shard, System.currentTimeMillis());
+                    }
+                  }),
+          error ->
+              admin.execute(
+                  () -> {
+                    dir.markDead(id, "a constructor argument failed: " + error.message());
+                    dir.releaseName(options.name(), id);
+                  }));
+    }
+    return handle;
+  }
+
+  /** The class an actor constructor or factory produces. */
+  private static String actorClassName(FunctionDescriptor fd) {
+    if (fd.isConstructor()) {
+      return fd.className();
+    }
+    String ret = fd.signature().substring(fd.signature().indexOf(')') + 1);
+    if (ret.startsWith("L") && ret.endsWith(";")) {
+      return ret.substring(1, ret.length() - 1).replace('/', '.');
+    }
+    throw new IllegalArgumentException(
+        "Flare.actor needs a constructor or a factory that returns an object; "
+            + fd.displayName()
+            + " returns "
+            + ret);
+  }
+
+  private void sendCreate(String id, int shard, long since) {
+    UUID host = dir.hostOf(shard);
+    if (host == null) {
+      if (System.currentTimeMillis() - since < ROUTE_TIMEOUT_MS && node.isRunning()) {
+        timer.schedule(() -> sendCreate(id, shard, since), 20, TimeUnit.MILLISECONDS);
+      }
+      return; // calls will find the record and create it; a shard that never comes fails them
+    }
+    node.sendControl(host, new Message.ActorControl(Message.ActorControl.CREATE, id, 0));
+  }
+
+  /** Checks a method reference against the actor's class, when both classes load here. */
+  void checkMethod(ActorHandleImpl<?> handle, FunctionDescriptor fd) {
+    String receiver;
+    if (fd.kind() == MethodHandleInfo.REF_invokeStatic) {
+      List<String> params = FunctionDescriptor.parameterDescriptors(fd.signature());
+      if (params.isEmpty() || !params.get(0).startsWith("L")) {
+        throw new IllegalArgumentException(
+            fd.displayName() + " cannot be an actor method: its first parameter must be the actor");
+      }
+      String p = params.get(0);
+      receiver = p.substring(1, p.length() - 1).replace('/', '.');
+    } else if (fd.isConstructor()) {
+      throw new IllegalArgumentException(
+          fd.displayName() + " is a constructor, not a method of actor " + handle);
+    } else {
+      receiver = fd.className();
+    }
+    try {
+      Class<?> actor = Class.forName(handle.className(), false, node.loader());
+      Class<?> declaring = Class.forName(receiver, false, node.loader());
+      if (!declaring.isAssignableFrom(actor)) {
+        throw new IllegalArgumentException(
+            "Method "
+                + fd.displayName()
+                + " is not a method of actor class "
+                + handle.className()
+                + " (it takes a "
+                + receiver
+                + ")");
+      }
+    } catch (ClassNotFoundException | LinkageError e) {
+      // cannot tell here; the host checks when it calls
+    }
+  }
+
+  /** Registers a new call; throws when the handle's pending-call limit is reached. */
+  long nextSeq(ActorHandleImpl<?> handle) {
+    CallerState s = callers.computeIfAbsent(handle.getId(), k -> new CallerState());
+    int max = handle.maxPendingCalls();
+    if (max > 0 && s.pending.size() >= max) {
+      throw new io.flare.api.exception.FlareException(
+          "Actor "
+              + handle
+              + " has "
+              + s.pending.size()
+              + " calls pending from this node, the limit set with setMaxPendingCalls("
+              + max
+              + "); wait for some results first");
+    }
+    long seq = s.seq.incrementAndGet();
+    s.pending.add(seq);
+    return seq;
+  }
+
+  /** A call finished (value or error) on the caller side. */
+  void callDone(PendingTask t) {
+    CallerState s = callers.get(t.actor.getId());
+    if (s != null) {
+      s.pending.remove(t.seq);
+    }
+  }
+
+  /** Sends a call whose arguments are ready to the node hosting its actor. */
+  void dispatch(Entry e, long since) {
+    PendingTask t = e.task;
+    if (t.cancelled || e.isDone() || !node.isRunning()) {
+      return;
+    }
+    ActorHandleImpl<?> h = t.actor;
+    UUID host = dir.hostOf(h.shard());
+    if (host == null) {
+      if (System.currentTimeMillis() - since > ROUTE_TIMEOUT_MS) {
+        node.completeOwned(
+            e,
+            died(
+                h,
+                "no node hosts it: its shard found no Flare server within "
+                    + ROUTE_TIMEOUT_MS
+                    + " ms"));
+      } else {
+        timer.schedule(() -> dispatch(e, since), 20, TimeUnit.MILLISECONDS);
+      }
+      return;
+    }
+    t.node = host;
+    CallerState s = callers.get(h.getId());
+    long low = s == null ? t.seq : s.low();
+    TaskSpec spec = t.spec.withArgs(t.args).forActor(h.getId(), t.seq, low);
+    t.spec = spec;
+    if (host.equals(node.localId())) {
+      onCall(node.localId(), spec);
+    } else {
+      node.send(host, Message.ACTOR_CALL, spec);
+    }
+  }
+
+  /** The host no longer holds the shard: route again shortly. */
+  void reroute(Entry e) {
+    dir.invalidate(e.task.actor.shard());
+    e.task.node = null;
+    timer.schedule(() -> dispatch(e, System.currentTimeMillis()), 20, TimeUnit.MILLISECONDS);
+  }
+
+  /** The node running a call died: re-send it if allowed, else fail it. */
+  void onHostLost(Entry e, UUID left) {
+    PendingTask t = e.task;
+    int max = t.actor.maxTaskRetries();
+    int attempt = t.spec.attempt();
+    dir.invalidate(t.actor.shard());
+    if (max < 0 || attempt < max) {
+      t.spec = t.spec.withAttempt(attempt + 1);
+      t.node = null;
+      timer.schedule(() -> dispatch(e, System.currentTimeMillis()), 20, TimeUnit.MILLISECONDS);
+    } else {
+      node.completeOwned(
+          e,
+          died(
+              t.actor,
+              "its node "
+                  + left
+                  + " died while the call "
+                  + t.displayName()
+                  + " was in flight (maxTaskRetries="
+                  + max
+                  + ")"));
+    }
+  }
+
+  private static Result died(ActorHandleImpl<?> h, String why) {
+    return new Result.Failed(
+        ErrorInfo.of(ErrorInfo.Kind.ACTOR_DIED, null, null, "Actor " + h + " is dead: " + why));
+  }
+
+  /**
+   * Kills an actor and waits (up to 30 s) until its host has closed its mailbox, so calls made
+   * after this returns reach the next incarnation (or fail as dead).
+   */
+  void kill(ActorHandleImpl<?> handle, boolean noRestart) {
+    if (noRestart) {
+      ActorRecord r = dir.markDead(handle.getId(), "it was killed");
+      if (r != null) {
+        dir.releaseName(r.name, r.id);
+      }
+    }
+    UUID host = dir.hostOf(handle.shard());
+    if (host == null) {
+      return; // no live host: the shard's next host reads the registry
+    }
+    ObjectId ack = node.newId();
+    java.util.concurrent.CompletableFuture<Result> done = node.expectReply(ack, host);
+    node.sendControl(
+        host,
+        new Message.ActorControl(
+            Message.ActorControl.KILL, handle.getId(), noRestart ? 1 : 0, ack));
+    try {
+      done.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new io.flare.api.exception.FlareException(
+          "Killing actor " + handle + " was not acknowledged by node " + host + " within 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.flare.api.exception.FlareException("Interrupted while killing " + handle, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new io.flare.api.exception.FlareException(
+          "Killing " + handle + " failed", e.getCause());
+    }
+  }
+
+  <A> Optional<ActorHandle<A>> byName(String name) {
+    if (name == null) {
+      throw new NullPointerException("name must not be null");
+    }
+    String id = dir.idOfName(name);
+    if (id == null) {
+      return Optional.empty();
+    }
+    ActorRecord r = dir.get(id);
+    if (r == null || r.isDead()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ActorHandleImpl<>(
+            r.id, r.className, r.shard, r.maxPendingCalls, r.maxTaskRetries, node));
+  }
+
+  ActorHandleImpl<?> handle(
+      String id, String className, int shard, int maxPending, int maxRetries) {
+    return new ActorHandleImpl<>(id, className, shard, maxPending, maxRetries, node);
+  }
+
+  // ------------------------------------------------------------------ host side
+
+  @Override
+  public void shardUp(int shard) {
+    hostedShards.add(shard);
+    admin.execute(
+        () -> {
+          for (ActorRecord r : dir.liveInShard(shard)) {
+            if (!hosted.containsKey(r.id) && r.args != null) {
+              incarnate(r.id);
+            }
+          }
+        });
+  }
+
+  @Override
+  public void shardDown(int shard) {
+    hostedShards.remove(shard);
+    for (Hosted h : hosted.values()) {
+      if (dir.shardOf(h.id) == shard && hosted.remove(h.id, h)) {
+        for (TaskSpec left : h.mailbox.close()) {
+          reply(left, notHosted(left));
+        }
+      }
+    }
+  }
+
+  private static Result notHosted(TaskSpec spec) {
+    return new Result.Failed(
+        ErrorInfo.of(ErrorInfo.Kind.NOT_HOSTED, null, null, "actor " + spec.actorId() + " moved"));
+  }
+
+  /** On the admin thread: builds the next incarnation of an actor here. */
+  private void incarnate(String id) {
+    if (hosted.containsKey(id)) {
+      return;
+    }
+    ActorRecord r = dir.nextIncarnation(id, "its node died and it has no restarts left");
+    if (r == null || r.isDead()) {
+      if (r != null) {
+        dir.releaseName(r.name, r.id);
+      }
+      return;
+    }
+    Hosted h = new Hosted(id, r.incarnation > 1);
+    if (hosted.putIfAbsent(id, h) != null) {
+      return;
+    }
+    ActorRecord rec = r;
+    node.workerExecutor().execute(() -> construct(h, rec));
+  }
+
+  private void construct(Hosted h, ActorRecord r) {
+    FunctionDescriptor fd =
+        new FunctionDescriptor(r.ctorClass, r.ctorMethod, r.ctorSignature, r.ctorKind);
+    FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
+    TaskContext prev = TaskContext.enter(new TaskContext(null, h.id, h.restarted));
+    try {
+      Object[] args = node.decodeArgs(Message.decodeArgs(r.args));
+      h.instance = node.functions().resolve(fd).invoke(args);
+      h.mailbox.start();
+    } catch (Throwable t) {
+      h.dead =
+          ErrorInfo.fromThrowable(
+              ErrorInfo.Kind.ACTOR_DIED, fd.displayName(), node.localIdString(), t);
+      h.dead =
+          new ErrorInfo(
+              ErrorInfo.Kind.ACTOR_DIED,
+              fd.displayName(),
+              node.localIdString(),
+              h.dead.className(),
+              "Actor " + h.id + " (" + r.className + ") is dead: its constructor threw " + t,
+              h.dead.stack(),
+              h.dead.serialized());
+      admin.execute(
+          () -> {
+            dir.markDead(h.id, "its constructor threw " + t);
+            dir.releaseName(r.name, r.id);
+          });
+      for (TaskSpec left : h.mailbox.close()) {
+        reply(left, new Result.Failed(h.dead));
+      }
+    } finally {
+      TaskContext.exit(prev);
+      FlareRuntimes.restoreThread(prevRt);
+    }
+  }
+
+  /** A call arrived for an actor whose shard may be here. */
+  void onCall(UUID from, TaskSpec spec) {
+    Hosted h = hosted.get(spec.actorId());
+    if (h != null) {
+      offer(h, spec);
+      return;
+    }
+    if (!hostedShards.contains(dir.shardOf(spec.actorId()))) {
+      reply(spec, notHosted(spec));
+      return;
+    }
+    admin.execute(
+        () -> {
+          Hosted known = hosted.get(spec.actorId());
+          if (known == null) {
+            ActorRecord r = dir.get(spec.actorId());
+            if (r == null || r.isDead()) {
+              reply(
+                  spec,
+                  new Result.Failed(
+                      ErrorInfo.of(
+                          ErrorInfo.Kind.ACTOR_DIED,
+                          spec.displayName(),
+                          node.localIdString(),
+                          "Actor "
+                              + spec.actorId()
+                              + " is dead: "
+                              + (r == null
+                                  ? "it is unknown (killed or never created)"
+                                  : r.deathReason))));
+              return;
+            }
+            if (r.args == null) {
+              reply(spec, notHosted(spec)); // constructor arguments not ready: try again soon
+              return;
+            }
+            incarnate(r.id);
+            known = hosted.get(spec.actorId());
+            if (known == null) {
+              ActorRecord again = dir.get(spec.actorId());
+              reply(
+                  spec,
+                  new Result.Failed(
+                      ErrorInfo.of(
+                          ErrorInfo.Kind.ACTOR_DIED,
+                          spec.displayName(),
+                          node.localIdString(),
+                          "Actor "
+                              + spec.actorId()
+                              + " is dead: "
+                              + (again == null ? "unknown" : again.deathReason))));
+              return;
+            }
+          }
+          offer(known, spec);
+        });
+  }
+
+  private void offer(Hosted h, TaskSpec spec) {
+    if (!h.mailbox.offer(spec.owner(), spec.seq(), spec.low(), spec)) {
+      ErrorInfo dead = h.dead;
+      reply(
+          spec,
+          new Result.Failed(
+              dead != null
+                  ? dead
+                  : ErrorInfo.of(
+                      ErrorInfo.Kind.ACTOR_DIED,
+                      spec.displayName(),
+                      node.localIdString(),
+                      "Actor " + h.id + " is dead: it was killed")));
+    }
+  }
+
+  private void runCall(Hosted h, TaskSpec spec) {
+    FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
+    TaskContext prev = TaskContext.enter(new TaskContext(spec.id(), h.id, h.restarted));
+    Result r;
+    try {
+      r = node.runActorCall(spec, h.instance);
+    } finally {
+      Thread.interrupted();
+      TaskContext.exit(prev);
+      FlareRuntimes.restoreThread(prevRt);
+    }
+    reply(spec, r);
+  }
+
+  private void reply(TaskSpec spec, Result r) {
+    node.reportResult(spec, r);
+  }
+
+  void onControl(UUID from, Message.ActorControl c) {
+    switch (c.op()) {
+      case Message.ActorControl.CREATE ->
+          admin.execute(
+              () -> {
+                if (hostedShards.contains(dir.shardOf(c.actorId()))) {
+                  incarnate(c.actorId());
+                }
+              });
+      case Message.ActorControl.KILL ->
+          admin.execute(
+              () -> {
+                try {
+                  killHere(c.actorId(), c.value() == 1);
+                } finally {
+                  if (c.replyTo() != null) {
+                    node.sendReply(from, c.replyTo());
+                  }
+                }
+              });
+      case Message.ActorControl.SYNC -> {
+        Hosted h = hosted.get(c.actorId());
+        if (h != null) {
+          h.mailbox.sync(from, c.value());
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private void killHere(String id, boolean noRestart) {
+    Hosted h = hosted.remove(id);
+    ErrorInfo killed =
+        ErrorInfo.of(
+            ErrorInfo.Kind.ACTOR_DIED,
+            null,
+            node.localIdString(),
+            "Actor " + id + " is dead: it was killed");
+    if (h != null) {
+      h.dead = killed;
+      for (TaskSpec left : h.mailbox.close()) {
+        reply(left, new Result.Failed(killed));
+      }
+      h.instance = null;
+    }
+    if (noRestart) {
+      ActorRecord r = dir.markDead(id, "it was killed");
+      if (r != null) {
+        dir.releaseName(r.name, r.id);
+      }
+    } else if (hostedShards.contains(dir.shardOf(id))) {
+      incarnate(id);
+    }
+  }
+
+  /** A node left: forget it as a caller of the actors hosted here. */
+  void nodeLeft(UUID left) {
+    for (Hosted h : hosted.values()) {
+      h.mailbox.dropCaller(left);
+    }
+  }
+
+  int hostedCount() {
+    return hosted.size();
+  }
+}

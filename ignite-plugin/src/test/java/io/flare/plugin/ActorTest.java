@@ -1,0 +1,249 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.flare.api.ActorHandle;
+import io.flare.api.Flare;
+import io.flare.api.ObjectRef;
+import io.flare.api.exception.ActorDiedException;
+import io.flare.api.exception.FlareException;
+import io.flare.api.exception.TaskException;
+import io.flare.api.function.FlareFunc1;
+import io.flare.plugin.Actors.Broken;
+import io.flare.plugin.Actors.Counter;
+import io.flare.plugin.Actors.Log;
+import io.flare.plugin.Actors.MessageStore;
+import io.flare.plugin.Actors.Proxy;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Actor behaviour of API.md on an embedded node. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ActorTest {
+
+  @BeforeAll
+  static void start() {
+    Flare.init();
+  }
+
+  @AfterAll
+  static void stop() {
+    Flare.shutdown();
+  }
+
+  @Test
+  void counter_keepsStateAcrossCalls() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    assertThat(c.task(Counter::increment).remote().get()).isEqualTo(1);
+    assertThat(c.task(Counter::increment).remote().get()).isEqualTo(2);
+    assertThat(c.task(Counter::add, 10).remote().get()).isEqualTo(12);
+    assertThat(c.task(Counter::getValue).remote().get()).isEqualTo(12);
+    ObjectRef<Void> reset = c.task(Counter::reset).remote();
+    assertThat(reset.get()).isNull();
+    assertThat(c.task(Counter::getValue).remote().get()).isEqualTo(0);
+  }
+
+  @Test
+  void constructorArguments_mayBeValuesOrRefs() {
+    ActorHandle<Counter> fromValue = Flare.actor(Counter::new, 5).remote();
+    assertThat(fromValue.task(Counter::getValue).remote().get()).isEqualTo(5);
+    ObjectRef<Integer> start = Flare.task(Fns::inc, 99).remote();
+    // Counter has two constructors, so Counter::new needs a target type to pick one
+    FlareFunc1<Integer, Counter> fromStart = Counter::new;
+    ActorHandle<Counter> fromRef = Flare.actor(fromStart, start).remote();
+    assertThat(fromRef.task(Counter::getValue).remote().get()).isEqualTo(100);
+    assertThat(fromRef.task(Counter::add, Flare.put(5)).remote().get()).isEqualTo(105);
+  }
+
+  @Test
+  void asyncCalls_fromOneThread_runInOrder() {
+    ActorHandle<Log> log = Flare.actor(Log::new).remote();
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      refs.add(log.task(Log::append, i).remote());
+    }
+    List<Integer> sizes = Flare.get(refs);
+    for (int i = 0; i < sizes.size(); i++) {
+      assertThat(sizes.get(i)).isEqualTo(i + 1);
+    }
+    List<Integer> seen = log.task(Log::seen).remote().get();
+    for (int i = 0; i < 2000; i++) {
+      assertThat(seen.get(i)).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void callsWithPendingRefArguments_stillRunInCallOrder() {
+    ActorHandle<Log> log = Flare.actor(Log::new).remote();
+    ObjectRef<Integer> slow = Flare.task(Fns::sleepy, 300).remote();
+    ObjectRef<Integer> first = log.task(Log::append, slow).remote();
+    ObjectRef<Integer> second = log.task(Log::append, 1).remote();
+    assertThat(second.get()).isEqualTo(2);
+    assertThat(first.get()).isEqualTo(1);
+    assertThat(log.task(Log::seen).remote().get()).containsExactly(300, 1);
+  }
+
+  @Test
+  void methodThatThrows_leavesTheActorAliveWithItsState() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new, 3).remote();
+    Throwable t = catchThrowable(() -> c.task(Counter::fail, "nope").remote().get());
+    assertThat(t).isInstanceOf(TaskException.class).hasMessageContaining("Counter.fail");
+    assertThat(t.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("nope");
+    assertThat(c.task(Counter::increment).remote().get()).isEqualTo(4);
+  }
+
+  @Test
+  void constructorThatThrows_failsEveryCallWithActorDied() {
+    ActorHandle<Broken> b = Flare.actor(Broken::new).remote();
+    Throwable t = catchThrowable(() -> b.task(Broken::ping).remote().get());
+    assertThat(t).isInstanceOf(ActorDiedException.class);
+    assertThat(t.getCause())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot build");
+    assertThatThrownBy(() -> b.task(Broken::ping).remote().get())
+        .isInstanceOf(ActorDiedException.class);
+  }
+
+  @Test
+  void handles_passToTasksAndActors_andReachTheSameActor() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    assertThat(Flare.task(Actors::incrementFromTask, c, 50).remote().get()).isEqualTo(50);
+    ActorHandle<Proxy> p = Flare.actor(Proxy::new, c).remote();
+    assertThat(p.task(Proxy::incrementTwice).remote().get()).isEqualTo(52);
+    assertThat(p.task(Proxy::taskSum, 10).remote().get()).isEqualTo(55);
+    assertThat(c.task(Counter::getValue).remote().get()).isEqualTo(52);
+  }
+
+  @Test
+  void messageStore_collectsWhatWorkerTasksPush() {
+    ActorHandle<MessageStore> store = Flare.actor(MessageStore::new).remote();
+    List<ObjectRef<Integer>> workers = new ArrayList<>();
+    for (int w = 0; w < 3; w++) {
+      workers.add(Flare.task(Actors::pushMessages, store, w, 20).remote());
+    }
+    assertThat(Flare.get(workers)).containsExactly(20, 20, 20);
+    List<String> all = store.task(MessageStore::getAndClear).remote().get();
+    assertThat(all).hasSize(60);
+    for (int w = 0; w < 3; w++) {
+      List<String> mine = new ArrayList<>();
+      for (String m : all) {
+        if (m.startsWith("w" + w + "-")) {
+          mine.add(m);
+        }
+      }
+      // one task's pushes arrive in the order it made them
+      for (int i = 0; i < 20; i++) {
+        assertThat(mine.get(i)).isEqualTo("w" + w + "-" + i);
+      }
+    }
+  }
+
+  @Test
+  void namedActor_isUnique_andFoundByName() {
+    String name = "counter-" + UUID.randomUUID();
+    ActorHandle<Counter> c = Flare.actor(Counter::new, 7).setName(name).remote();
+    assertThatThrownBy(() -> Flare.actor(Counter::new).setName(name).remote())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(name);
+    Optional<ActorHandle<Counter>> found = Flare.getActor(name);
+    assertThat(found).isPresent();
+    assertThat(found.get().getId()).isEqualTo(c.getId());
+    assertThat(found.get().task(Counter::increment).remote().get()).isEqualTo(8);
+    assertThat(Flare.getActor("no-such-actor-" + UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void kill_failsPendingAndLaterCalls_andFreesTheName() {
+    String name = "doomed-" + UUID.randomUUID();
+    ActorHandle<Counter> c = Flare.actor(Counter::new).setName(name).remote();
+    assertThat(c.task(Counter::increment).remote().get()).isEqualTo(1);
+    ObjectRef<Integer> slow = c.task(Counter::slowIncrement, 500).remote();
+    List<ObjectRef<Integer>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(c.task(Counter::increment).remote());
+    }
+    c.kill();
+    for (ObjectRef<Integer> q : queued) {
+      Throwable t = catchThrowable(q::get);
+      if (t != null) {
+        assertThat(t).isInstanceOf(ActorDiedException.class);
+      }
+    }
+    assertThatThrownBy(() -> c.task(Counter::increment).remote().get())
+        .isInstanceOf(ActorDiedException.class)
+        .hasMessageContaining("killed");
+    assertThat(Flare.getActor(name)).isEmpty();
+    ActorHandle<Counter> again = Flare.actor(Counter::new).setName(name).remote();
+    assertThat(again.task(Counter::increment).remote().get()).isEqualTo(1);
+    catchThrowable(slow::get);
+  }
+
+  @Test
+  void killWithRestart_recreatesTheActor() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new, 10).setMaxRestarts(1).remote();
+    assertThat(c.task(Counter::increment).remote().get()).isEqualTo(11);
+    assertThat(c.task(Counter::restarted).remote().get()).isFalse();
+    c.kill(false);
+    assertThat(c.task(Counter::getValue).remote().get()).isEqualTo(10);
+    assertThat(c.task(Counter::restarted).remote().get()).isTrue();
+  }
+
+  @Test
+  void methodOfAnotherClass_isRefusedAtRemote() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ActorHandle<Actors.Other> wrong = (ActorHandle) c;
+    assertThatThrownBy(() -> wrong.task(Actors.Other::other).remote())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a method of actor class");
+    assertThat(c.task(Counter::increment).remote().get()).isEqualTo(1);
+  }
+
+  @Test
+  void maxPendingCalls_refusesCallsPastTheLimit() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).setMaxPendingCalls(2).remote();
+    ObjectRef<Integer> a = c.task(Counter::slowIncrement, 300).remote();
+    ObjectRef<Integer> b = c.task(Counter::slowIncrement, 1).remote();
+    assertThatThrownBy(() -> c.task(Counter::increment).remote())
+        .isInstanceOf(FlareException.class)
+        .hasMessageContaining("setMaxPendingCalls");
+    assertThat(a.get()).isEqualTo(1);
+    assertThat(b.get()).isEqualTo(2);
+    assertThat(c.task(Counter::increment).remote().get()).isEqualTo(3);
+  }
+
+  @Test
+  void runtimeContext_insideAnActor_namesTheActor() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    assertThat(c.task(Counter::actorId).remote().get()).isEqualTo(c.getId());
+  }
+
+  @Test
+  void manyActors_areCreatedAndAnswer() {
+    List<ActorHandle<Counter>> all = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      all.add(Flare.actor(Counter::new, i).remote());
+    }
+    List<ObjectRef<Integer>> refs = new ArrayList<>();
+    for (ActorHandle<Counter> a : all) {
+      refs.add(a.task(Counter::increment).remote());
+    }
+    List<Integer> values = Flare.get(refs);
+    Set<Integer> distinct = new HashSet<>(values);
+    assertThat(distinct).hasSize(500);
+    for (int i = 0; i < 500; i++) {
+      assertThat(values.get(i)).isEqualTo(i + 1);
+    }
+  }
+}
