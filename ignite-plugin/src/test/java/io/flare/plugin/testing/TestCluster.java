@@ -65,11 +65,11 @@ public final class TestCluster implements AutoCloseable {
         prefix + "-" + index + "-" + ThreadLocalRandom.current().nextInt(1 << 20));
     cfg.setClientMode(client);
     TcpDiscoverySpi disco = (TcpDiscoverySpi) cfg.getDiscoverySpi();
-    int port = discoBase + Math.min(index, size + 1);
-    disco.setLocalPort(client ? 0 : port);
-    disco.setLocalPortRange(client ? 0 : 2);
+    // servers take one port each from the block; clients do not listen but need a valid port
+    disco.setLocalPort(client ? discoBase + size : discoBase + Math.min(index, size - 1));
+    disco.setLocalPortRange(client ? 2 : 0);
     TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
-    finder.setAddresses(List.of("127.0.0.1:" + discoBase + ".." + (discoBase + size + 1)));
+    finder.setAddresses(List.of("127.0.0.1:" + discoBase + ".." + (discoBase + size - 1)));
     disco.setIpFinder(finder);
     disco.setJoinTimeout(20_000);
     customizer.accept(cfg);

@@ -1,0 +1,119 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.flare.api.ActorHandle;
+import io.flare.api.ObjectRef;
+import io.flare.api.exception.ActorDiedException;
+import io.flare.plugin.Actors.Counter;
+import io.flare.plugin.testing.Await;
+import io.flare.plugin.testing.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Actors across three real server nodes in one JVM, a client node, and node loss. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class MultiNodeActorTest {
+
+  /** The index of the node an actor lives on. */
+  private static int hostIndex(TestCluster c, FlareRuntime flare, ActorHandle<Counter> a) {
+    String node = flare.get(a.task(Counter::whereAmI).remote());
+    for (int i = 0; i < c.nodes().size(); i++) {
+      if (c.node(i).cluster().localNode().id().toString().equals(node)) {
+        return i;
+      }
+    }
+    throw new AssertionError("actor on unknown node " + node);
+  }
+
+  @Test
+  void actors_spreadOverServers_andAreReachableFromAClient() {
+    try (TestCluster c = TestCluster.start("actors", 3)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      Set<Integer> hosts = new HashSet<>();
+      List<ActorHandle<Counter>> all = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        ActorHandle<Counter> a = flare.actor(Counter::new, i).remote();
+        all.add(a);
+        hosts.add(hostIndex(c, flare, a));
+      }
+      assertThat(hosts).hasSizeGreaterThan(1).doesNotContain(3);
+      List<ObjectRef<Integer>> refs = new ArrayList<>();
+      for (ActorHandle<Counter> a : all) {
+        refs.add(a.task(Counter::increment).remote());
+      }
+      for (int i = 0; i < 30; i++) {
+        assertThat(flare.get(refs.get(i))).isEqualTo(i + 1);
+      }
+      ActorHandle<Counter> named = flare.actor(Counter::new, 40).setName("shared").remote();
+      FlareRuntime server = IgniteFlare.attach(c.node(1));
+      Optional<ActorHandle<Counter>> found = server.getActor("shared");
+      assertThat(found).isPresent();
+      assertThat(server.get(found.get().task(Counter::increment).remote())).isEqualTo(41);
+      assertThat(flare.get(named.task(Counter::increment).remote())).isEqualTo(42);
+    }
+  }
+
+  @Test
+  void actorOnAStoppedNode_isRestartedElsewhere_whenRestartsRemain() {
+    try (TestCluster c = TestCluster.start("restart", 3)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ActorHandle<Counter> survivor = null;
+      ActorHandle<Counter> mortal = null;
+      int host = -1;
+      // find two actors on the same server: one may restart, one may not
+      List<ActorHandle<Counter>> candidates = new ArrayList<>();
+      for (int i = 0; i < 40 && (survivor == null || mortal == null); i++) {
+        ActorHandle<Counter> a =
+            i % 2 == 0
+                ? flare.actor(Counter::new, 100).setMaxRestarts(1).remote()
+                : flare.actor(Counter::new, 100).remote();
+        int h = hostIndex(c, flare, a);
+        if (host < 0) {
+          host = h;
+        }
+        if (h == host) {
+          if (i % 2 == 0 && survivor == null) {
+            survivor = a;
+          } else if (i % 2 == 1 && mortal == null) {
+            mortal = a;
+          }
+        }
+        candidates.add(a);
+      }
+      assertThat(survivor).isNotNull();
+      assertThat(mortal).isNotNull();
+      assertThat(flare.get(survivor.task(Counter::increment).remote())).isEqualTo(101);
+      assertThat(flare.get(survivor.task(Counter::restarted).remote())).isFalse();
+      c.stop(host);
+      ActorHandle<Counter> s = survivor;
+      // re-created by its constructor: the state starts again from 100
+      Await.until(
+          "the actor answers from another node",
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              return flare.get(s.task(Counter::getValue).remote(), 5000) == 100;
+            } catch (RuntimeException e) {
+              return false;
+            }
+          });
+      assertThat(flare.get(s.task(Counter::restarted).remote())).isTrue();
+      assertThat(hostIndex(c, flare, s)).isNotEqualTo(host);
+      ActorHandle<Counter> m = mortal;
+      Throwable t = catchThrowable(() -> flare.get(m.task(Counter::increment).remote(), 60_000));
+      assertThat(t).isInstanceOf(ActorDiedException.class);
+    }
+  }
+}
