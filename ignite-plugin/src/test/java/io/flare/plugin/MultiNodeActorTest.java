@@ -28,7 +28,7 @@ class MultiNodeActorTest {
   private static int hostIndex(TestCluster c, FlareRuntime flare, ActorHandle<Counter> a) {
     String node = flare.get(a.task(Counter::whereAmI).remote());
     for (int i = 0; i < c.nodes().size(); i++) {
-      if (c.node(i).cluster().localNode().id().toString().equals(node)) {
+      if (c.nodeId(i).equals(node)) {
         return i;
       }
     }

@@ -119,7 +119,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     this.functions = new Functions(loader, localIdString);
     this.store =
         new ObjectStore(
-            ignite, config.getPutBackups(), config.getChunkSize(), config.isOwnDataRegion());
+            ignite,
+            config.getPutBackups(),
+            config.getChunkSize(),
+            config.isOwnDataRegion(),
+            config.effectiveStoreMaxSize());
     AtomicInteger ioSeq = new AtomicInteger();
     this.io =
         new ThreadPoolExecutor(
@@ -202,7 +206,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return localId;
   }
 
-  ObjectStore store() {
+  /** The object store this node writes to. INTERNAL API. */
+  public ObjectStore store() {
     return store;
   }
 
@@ -313,7 +318,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return serde.deserialize(i.bytes());
     }
     if (r instanceof Result.Stored s) {
-      return serde.deserialize(store.read(s.location()));
+      return readStored(s.location());
     }
     throw ((Result.Failed) r).error().toException(loader);
   }
@@ -322,7 +327,65 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (arg instanceof byte[] b) {
       return serde.deserialize(b);
     }
-    return serde.deserialize(store.read((StoredLocation) arg));
+    return readStored((StoredLocation) arg);
+  }
+
+  /** Deserializes a stored value chunk by chunk. */
+  private Object readStored(StoredLocation loc) {
+    try (java.io.InputStream in = store.open(loc)) {
+      return serde.deserialize(in);
+    } catch (java.io.IOException e) {
+      throw new FlareException("Cannot read object " + loc.id() + ": " + e, e);
+    }
+  }
+
+  /** The raw size of a primitive array (worth streaming), or -1. */
+  private static long arrayBytes(Object v) {
+    if (v instanceof byte[] a) {
+      return a.length;
+    } else if (v instanceof long[] a) {
+      return 8L * a.length;
+    } else if (v instanceof double[] a) {
+      return 8L * a.length;
+    } else if (v instanceof int[] a) {
+      return 4L * a.length;
+    } else if (v instanceof float[] a) {
+      return 4L * a.length;
+    } else if (v instanceof short[] a) {
+      return 2L * a.length;
+    } else if (v instanceof char[] a) {
+      return 2L * a.length;
+    }
+    return -1;
+  }
+
+  /**
+   * Serializes a value for object {@code id}: inline bytes when small, else into the store (large
+   * primitive arrays stream there chunk by chunk without a full serialized copy).
+   */
+  Result encodeValue(ObjectId id, Object value, boolean put) {
+    long raw = arrayBytes(value);
+    if (raw > inlineThreshold) {
+      ObjectStore.Sink sink = store.sink(id, put, inlineThreshold, raw + 16);
+      try {
+        serde.serialize(value, sink);
+        Object done = sink.finish();
+        return done instanceof byte[] b
+            ? new Result.Inline(b)
+            : new Result.Stored((StoredLocation) done);
+      } catch (java.io.IOException | RuntimeException e) {
+        sink.abort();
+        if (e instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new FlareException("Cannot store object " + id + ": " + e, e);
+      }
+    }
+    byte[] bytes = serde.serialize(value);
+    if (bytes.length <= inlineThreshold) {
+      return new Result.Inline(bytes);
+    }
+    return new Result.Stored(store.write(id, bytes, put));
   }
 
   // ---------------------------------------------------------------- ref tracking
@@ -381,14 +444,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   @Override
   public <T> ObjectRef<T> put(T value) {
     checkRunning();
-    byte[] bytes = serde.serialize(value);
     ObjectId id = ids.next();
+    Result r = encodeValue(id, value, true);
     Entry e = new Entry(id, null);
+    e.result.complete(r);
     entries.put(id, e);
-    e.result.complete(
-        bytes.length <= inlineThreshold
-            ? new Result.Inline(bytes)
-            : new Result.Stored(store.write(id, bytes, true)));
     return new ObjectRefImpl<>(id, localId, this);
   }
 
@@ -694,11 +754,23 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       Object a = args[i];
       if (a instanceof ObjectRef<?> ref && !(i < passRef.length && passRef[i])) {
         encoded[i] = asRef(ref);
+      } else if (arrayBytes(a) > inlineThreshold) {
+        encoded[i] = put(a); // a large array goes to the store once, not into every message
       } else {
-        encoded[i] = serializeArg(a, i, function);
+        byte[] b = serializeArg(a, i, function);
+        encoded[i] = b.length <= inlineThreshold ? b : putSerialized(b);
       }
     }
     return encoded;
+  }
+
+  /** Stores already-serialized bytes as an object owned here. */
+  private ObjectRefImpl<?> putSerialized(byte[] bytes) {
+    ObjectId id = ids.next();
+    Entry e = new Entry(id, null);
+    e.result.complete(new Result.Stored(store.write(id, bytes, true)));
+    entries.put(id, e);
+    return new ObjectRefImpl<>(id, localId, this);
   }
 
   static boolean allResolved(Object[] encoded) {
@@ -908,11 +980,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
     }
     try {
-      byte[] bytes = serde.serialize(value);
-      if (bytes.length <= inlineThreshold) {
-        return new Result.Inline(bytes);
-      }
-      return new Result.Stored(store.write(spec.id(), bytes, false));
+      return encodeValue(spec.id(), value, false);
     } catch (Throwable t) {
       return new Result.Failed(
           ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
@@ -1030,6 +1098,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private void onNodeLeft(UUID left) {
     transport.nodeLeft(left);
+    store.resetLostPartitions();
     scheduler.nodeLeft(left);
     for (Map.Entry<ObjectId, Fetch> f : fetches.entrySet()) {
       if (f.getValue().owner().equals(left)) {

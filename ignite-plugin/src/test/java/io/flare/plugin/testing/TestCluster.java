@@ -23,6 +23,7 @@ import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
  */
 public final class TestCluster implements AutoCloseable {
   private final List<Ignite> nodes = new ArrayList<>();
+  private final List<String> ids = new ArrayList<>();
   private final int discoBase;
   private final int size;
   private final String prefix;
@@ -75,11 +76,17 @@ public final class TestCluster implements AutoCloseable {
     customizer.accept(cfg);
     Ignite ignite = Ignition.start(cfg);
     nodes.add(ignite);
+    ids.add(ignite.cluster().localNode().id().toString());
     return ignite;
   }
 
   public Ignite node(int i) {
     return nodes.get(i);
+  }
+
+  /** The id of node {@code i}, also after it stopped. */
+  public String nodeId(int i) {
+    return ids.get(i);
   }
 
   public List<Ignite> nodes() {

@@ -3,16 +3,20 @@ package io.flare.store.cache;
 import io.flare.api.exception.FlareException;
 import io.flare.api.exception.ObjectLostException;
 import io.flare.store.ObjectId;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.CacheException;
+import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.IgniteException;
 import org.apache.ignite.cache.CacheAtomicityMode;
 import org.apache.ignite.cache.CacheMode;
 import org.apache.ignite.cache.CacheWriteSynchronizationMode;
@@ -25,31 +29,61 @@ import org.apache.ignite.configuration.DataRegionConfiguration;
 /**
  * Values too large to travel inline, as {@code byte[]} chunks in off-heap Ignite caches.
  *
- * <p>Design: a value of {@code n} bytes becomes {@code ceil(n / chunkSize)} entries keyed by {@link
- * ChunkKey}; every chunk of a value shares one affinity value, so the whole value sits in one
- * partition. The writer picks that partition among its own primary partitions, so the primary copy
- * stays on the node that produced the value and tasks scheduled there read it without a network
- * hop. Task results live in a cache with no backups (lineage re-creates them); {@code put} values
- * in a cache with configurable backups. Both use {@link PartitionLossPolicy#READ_WRITE_SAFE}, so a
- * lost value is an error, never a silent {@code null}. Thread-safe.
+ * <p>Design: a value is written through a {@link Sink}, an {@code OutputStream} that keeps the
+ * first bytes in memory and, once the value outgrows the inline threshold, streams it to the cache
+ * chunk by chunk; a value is read back through an {@code InputStream} over its chunks. So a 1 GiB
+ * array needs one chunk of buffer on the way in and out, never several full heap copies. Every
+ * chunk of a value shares one affinity value, so the whole value sits in one partition; the writer
+ * picks that partition among its own primary partitions, so the primary copy stays on the node that
+ * produced it and tasks scheduled there read it without a network hop.
+ *
+ * <p>Task results live in a cache with no backups (lineage re-creates them); {@code put} values in
+ * one with configurable backups. Both use {@link PartitionLossPolicy#READ_WRITE_SAFE}, so a lost
+ * value is an error, never a silent {@code null}.
+ *
+ * <p>Room: before each chunk the writer checks its node's data region. When the chunk would not fit
+ * with a safety margin, it first asks the JVM to collect garbage (unreachable refs free their
+ * objects through cleaners) and waits briefly; if there is still no room the write fails with a
+ * {@link FlareException} that says how big the value was, how much room there is and which setting
+ * raises it. Ignite never sees an out-of-memory condition, which would stop the node.
  */
 public final class ObjectStore {
   public static final String REGION = "flare-store";
   public static final String RESULTS_CACHE = "flare-objects";
   public static final String PUTS_CACHE = "flare-puts";
 
+  /** Room kept free in the region beyond what a chunk needs. */
+  static final long SAFETY_MARGIN = 16L << 20;
+
   private final Ignite ignite;
   private final IgniteCache<ChunkKey, byte[]> results;
   private final IgniteCache<ChunkKey, byte[]> puts;
   private final int chunkSize;
+  private final long maxSize;
+  private final boolean ownRegion;
   private final int[] affinityForPartition;
+  private final AtomicLong gcRequests = new AtomicLong();
+  private volatile Runnable pressureHook = () -> {};
 
-  public ObjectStore(Ignite ignite, int putBackups, int chunkSize, boolean ownRegion) {
+  public ObjectStore(
+      Ignite ignite, int putBackups, int chunkSize, boolean ownRegion, long maxSize) {
     this.ignite = ignite;
     this.chunkSize = chunkSize;
+    this.ownRegion = ownRegion;
+    this.maxSize = maxSize;
     this.results = ignite.getOrCreateCache(cacheConfig(RESULTS_CACHE, 0, ownRegion));
     this.puts = ignite.getOrCreateCache(cacheConfig(PUTS_CACHE, putBackups, ownRegion));
     this.affinityForPartition = affinityTable(ignite.affinity(RESULTS_CACHE));
+  }
+
+  /** Called (on the writing thread) before the store asks the JVM for a GC to make room. */
+  public void setPressureHook(Runnable hook) {
+    this.pressureHook = hook;
+  }
+
+  /** How many times the store asked for a GC to make room. */
+  public long gcRequests() {
+    return gcRequests.get();
   }
 
   /** The configuration of Flare's data region. */
@@ -82,7 +116,7 @@ public final class ObjectStore {
   private static int[] affinityTable(Affinity<Object> aff) {
     int parts = aff.partitions();
     int[] table = new int[parts];
-    java.util.Arrays.fill(table, -1);
+    Arrays.fill(table, -1);
     int found = 0;
     for (int v = 0; found < parts && v < parts * 64; v++) {
       int p = aff.partition(v);
@@ -113,99 +147,270 @@ public final class ObjectStore {
     return ignite.affinity(loc.put() ? PUTS_CACHE : RESULTS_CACHE).mapKeyToNode(loc.key(0));
   }
 
+  private IgniteCache<ChunkKey, byte[]> cache(boolean put) {
+    return put ? puts : results;
+  }
+
+  /** Bytes free in this node's region for new values, or {@link Long#MAX_VALUE} if unknown. */
+  public long freeBytes() {
+    if (!ownRegion || ignite.cluster().localNode().isClient()) {
+      return Long.MAX_VALUE;
+    }
+    DataRegionMetrics m = ignite.dataRegionMetrics(REGION);
+    if (m == null) {
+      return Long.MAX_VALUE;
+    }
+    long used = m.getTotalUsedPages() * (long) m.getPageSize();
+    return Math.max(0, maxSize - used);
+  }
+
+  /** The region's configured maximum size. */
+  public long maxSize() {
+    return maxSize;
+  }
+
+  private void ensureRoom(ObjectId id, long chunkBytes, long writtenSoFar, long knownSize) {
+    long need = chunkBytes + chunkBytes / 8 + SAFETY_MARGIN;
+    if (freeBytes() >= need) {
+      return;
+    }
+    // Unreachable ObjectRefs free their values through cleaners once collected: make room.
+    for (int attempt = 0; attempt < 3 && freeBytes() < need; attempt++) {
+      gcRequests.incrementAndGet();
+      pressureHook.run();
+      System.gc();
+      try {
+        Thread.sleep(20L << attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    long free = freeBytes();
+    if (free < need) {
+      long size = Math.max(knownSize, writtenSoFar + chunkBytes);
+      throw new FlareException(
+          "The object store has no room for object "
+              + id
+              + ": the value is "
+              + (knownSize > 0 ? "" : "at least ")
+              + size
+              + " bytes and the store on node "
+              + ignite.cluster().localNode().id()
+              + " has "
+              + free
+              + " of "
+              + maxSize
+              + " bytes free; raise FlarePluginConfiguration.storeMaxSize (data region '"
+              + REGION
+              + "') or release ObjectRefs you no longer need");
+    }
+  }
+
   /**
-   * Stores {@code data} as chunks.
-   *
-   * @throws FlareException when the store has no room (the message says how big the value was and
-   *     which setting raises the limit)
+   * A sink for one serialized value: bytes up to {@code inlineLimit} stay in memory; beyond it the
+   * value streams to the cache in chunks. Call {@link Sink#finish()} to learn which it became.
    */
+  public Sink sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
+    return new Sink(id, put, inlineLimit, knownSize);
+  }
+
+  /** Stores {@code data} whole (a convenience over {@link #sink}). */
   public StoredLocation write(ObjectId id, byte[] data, boolean put) {
-    int chunks = Math.max(1, (int) ((data.length + (long) chunkSize - 1) / chunkSize));
-    StoredLocation loc = new StoredLocation(id, data.length, chunks, localAffinity(), put);
-    IgniteCache<ChunkKey, byte[]> cache = put ? puts : results;
+    Sink s = sink(id, put, -1, data.length);
     try {
-      if (chunks == 1) {
-        cache.put(loc.key(0), data);
-      } else {
-        Map<ChunkKey, byte[]> batch = new LinkedHashMap<>();
-        for (int i = 0; i < chunks; i++) {
-          int from = i * chunkSize;
-          int len = Math.min(chunkSize, data.length - from);
-          byte[] c = new byte[len];
-          System.arraycopy(data, from, c, 0, len);
-          batch.put(loc.key(i), c);
-          if (batch.size() >= 4) {
-            cache.putAll(batch);
-            batch.clear();
-          }
-        }
-        if (!batch.isEmpty()) {
-          cache.putAll(batch);
-        }
-      }
+      s.write(data, 0, data.length);
+      return (StoredLocation) s.finish();
     } catch (RuntimeException e) {
-      remove(loc);
-      if (isOutOfMemory(e)) {
-        throw new FlareException(
-            "The object store has no room for a value of "
-                + data.length
-                + " bytes (object "
-                + id
-                + "); raise FlarePluginConfiguration.storeMaxSize (data region '"
-                + REGION
-                + "')",
-            e);
-      }
-      throw new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
+      s.abort();
+      throw e;
     }
-    return loc;
   }
 
-  private static boolean isOutOfMemory(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      // Ignite's out-of-memory exception is internal API: match it by name
-      if (t.getClass().getSimpleName().equals("IgniteOutOfMemoryException")) {
-        return true;
+  /** The writing side of a value. Not thread-safe. */
+  public final class Sink extends OutputStream {
+    private final ObjectId id;
+    private final boolean put;
+    private final int inlineLimit;
+    private final long knownSize;
+    private final int affinity;
+    private byte[] buf;
+    private int pos;
+    private int chunks;
+    private long written;
+    private boolean spilled;
+
+    Sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
+      this.id = id;
+      this.put = put;
+      this.inlineLimit = inlineLimit;
+      this.knownSize = knownSize;
+      this.affinity = localAffinity();
+      int first = inlineLimit >= 0 ? Math.min(inlineLimit + 1, 4096) : chunkSize;
+      if (knownSize > inlineLimit && inlineLimit >= 0) {
+        first = (int) Math.min(chunkSize, knownSize);
+        spilled = true;
+      }
+      this.buf = new byte[Math.max(64, first)];
+      if (inlineLimit < 0) {
+        spilled = true;
       }
     }
-    return false;
+
+    @Override
+    public void write(int b) {
+      if (pos == buf.length) {
+        makeRoom(1);
+      }
+      buf[pos++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      while (len > 0) {
+        if (pos == buf.length) {
+          makeRoom(len);
+        }
+        int n = Math.min(len, buf.length - pos);
+        System.arraycopy(b, off, buf, pos, n);
+        pos += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    private void makeRoom(int wanted) {
+      if (!spilled) {
+        long need = (long) pos + wanted;
+        if (need <= inlineLimit) {
+          buf =
+              Arrays.copyOf(buf, (int) Math.min(inlineLimit + 1L, Math.max(need, buf.length * 2L)));
+          return;
+        }
+        spilled = true;
+        if (buf.length < chunkSize) {
+          buf = Arrays.copyOf(buf, chunkSize);
+        }
+        if (pos < buf.length) {
+          return;
+        }
+      }
+      flushChunk();
+    }
+
+    private void flushChunk() {
+      if (pos == 0) {
+        return;
+      }
+      ensureRoom(id, pos, written, knownSize);
+      byte[] chunk = pos == buf.length ? buf : Arrays.copyOf(buf, pos);
+      try {
+        cache(put).put(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk);
+      } catch (RuntimeException e) {
+        abort();
+        throw new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
+      }
+      chunks++;
+      written += pos;
+      pos = 0;
+      buf = new byte[chunkSize];
+    }
+
+    /** Ends the value: its bytes when it stayed small, else its {@link StoredLocation}. */
+    public Object finish() {
+      if (!spilled) {
+        return Arrays.copyOf(buf, pos);
+      }
+      flushChunk();
+      if (chunks == 0) {
+        flushEmpty();
+      }
+      buf = null;
+      return new StoredLocation(id, written, chunks, affinity, put);
+    }
+
+    private void flushEmpty() {
+      cache(put).put(new ChunkKey(id.hi(), id.lo(), 0, affinity), new byte[0]);
+      chunks = 1;
+    }
+
+    /** Removes what was written. */
+    public void abort() {
+      if (chunks > 0) {
+        remove(new StoredLocation(id, written, chunks, affinity, put));
+        chunks = 0;
+      }
+    }
   }
 
-  /**
-   * Reads a stored value whole.
-   *
-   * @throws ObjectLostException when a chunk is missing or its partition was lost
-   */
+  /** Reads a stored value as a stream of its chunks, one chunk in memory at a time. */
+  public InputStream open(StoredLocation loc) {
+    return new ChunkStream(loc);
+  }
+
+  /** Reads a stored value whole. */
   public byte[] read(StoredLocation loc) {
-    IgniteCache<ChunkKey, byte[]> cache = loc.put() ? puts : results;
+    byte[] out = new byte[Math.toIntExact(loc.size())];
+    int pos = 0;
+    for (int i = 0; i < loc.chunks(); i++) {
+      byte[] c = chunk(loc, i);
+      System.arraycopy(c, 0, out, pos, c.length);
+      pos += c.length;
+    }
+    return out;
+  }
+
+  byte[] chunk(StoredLocation loc, int i) {
+    byte[] c;
     try {
-      if (loc.chunks() == 1) {
-        byte[] b = cache.get(loc.key(0));
-        if (b == null) {
-          throw lost(loc, null);
-        }
-        return b;
-      }
-      byte[] out = new byte[Math.toIntExact(loc.size())];
-      int pos = 0;
-      for (int i = 0; i < loc.chunks(); i += 4) {
-        Set<ChunkKey> keys = new HashSet<>();
-        for (int j = i; j < Math.min(loc.chunks(), i + 4); j++) {
-          keys.add(loc.key(j));
-        }
-        Map<ChunkKey, byte[]> got = cache.getAll(keys);
-        for (int j = i; j < Math.min(loc.chunks(), i + 4); j++) {
-          byte[] c = got.get(loc.key(j));
-          if (c == null) {
-            throw lost(loc, null);
-          }
-          System.arraycopy(c, 0, out, pos, c.length);
-          pos += c.length;
-        }
-      }
-      return out;
-    } catch (CacheException | org.apache.ignite.IgniteException e) {
+      c = cache(loc.put()).get(loc.key(i));
+    } catch (CacheException | IgniteException e) {
       throw lost(loc, e);
+    }
+    if (c == null) {
+      throw lost(loc, null);
+    }
+    return c;
+  }
+
+  private final class ChunkStream extends InputStream {
+    private final StoredLocation loc;
+    private int next;
+    private byte[] cur = new byte[0];
+    private int pos;
+
+    ChunkStream(StoredLocation loc) {
+      this.loc = loc;
+    }
+
+    private boolean fill() {
+      while (pos >= cur.length) {
+        if (next >= loc.chunks()) {
+          return false;
+        }
+        cur = chunk(loc, next++);
+        pos = 0;
+      }
+      return true;
+    }
+
+    @Override
+    public int read() {
+      return fill() ? cur[pos++] & 0xFF : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, cur.length - pos);
+      System.arraycopy(cur, pos, b, off, n);
+      pos += n;
+      return n;
     }
   }
 
@@ -222,20 +427,33 @@ public final class ObjectStore {
 
   /** Removes a stored value; asynchronous, best effort. */
   public void remove(StoredLocation loc) {
-    IgniteCache<ChunkKey, byte[]> cache = loc.put() ? puts : results;
-    List<ChunkKey> keys = new ArrayList<>(loc.chunks());
+    Map<ChunkKey, Boolean> keys = new LinkedHashMap<>();
     for (int i = 0; i < loc.chunks(); i++) {
-      keys.add(loc.key(i));
+      keys.put(loc.key(i), Boolean.TRUE);
     }
     try {
-      cache.removeAllAsync(new HashSet<>(keys));
+      cache(loc.put()).removeAllAsync(keys.keySet());
     } catch (RuntimeException ignored) {
       // the node is stopping or the partition is lost: nothing left to free
     }
   }
 
-  /** Entries (chunks) held in the results and puts caches, cluster-wide. */
+  /** Chunks held in the results and puts caches, cluster-wide. */
   public long size() {
     return results.sizeLong() + puts.sizeLong();
+  }
+
+  /**
+   * Makes partitions whose every copy was lost usable again (their values are gone: reads find
+   * nothing and report the object lost).
+   */
+  public void resetLostPartitions() {
+    try {
+      if (!results.lostPartitions().isEmpty() || !puts.lostPartitions().isEmpty()) {
+        ignite.resetLostPartitions(List.of(RESULTS_CACHE, PUTS_CACHE));
+      }
+    } catch (RuntimeException ignored) {
+      // another node did it, or we are stopping
+    }
   }
 }

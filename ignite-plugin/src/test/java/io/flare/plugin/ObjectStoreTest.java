@@ -1,0 +1,173 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flare.api.Flare;
+import io.flare.api.ObjectRef;
+import io.flare.api.exception.FlareException;
+import io.flare.api.exception.FlareSerializationException;
+import io.flare.plugin.internal.IgniteRuntimeFactory;
+import io.flare.plugin.testing.TestCluster;
+import io.flare.store.cache.ObjectStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.DataRegionMetrics;
+import org.apache.ignite.Ignite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The object store: large values, locality, freeing, and a full store. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ObjectStoreTest {
+
+  /** A 1 MiB result that is dropped at once. */
+  public static byte[] mib(int seed) {
+    byte[] b = new byte[1 << 20];
+    b[0] = (byte) seed;
+    b[b.length - 1] = (byte) (seed * 7);
+    return b;
+  }
+
+  public static long[] longsOnNode(int n) {
+    return Fns.longs(n);
+  }
+
+  public static long[] addOne(long[] a) {
+    long[] out = a.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i]++;
+    }
+    return out;
+  }
+
+  public static String whereIs(long[] a) {
+    return Flare.getRuntimeContext().getCurrentNodeId() + ":" + a.length;
+  }
+
+  @Test
+  void manyLargeResults_dropped_runInABoundedStore_andHeap() {
+    try (TestCluster c = TestCluster.start("bounded", 1)) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      ObjectStore store = IgniteRuntimeFactory.nodeOf(c.node(0)).store();
+      long maxChunks = 0;
+      long maxHeap = 0;
+      for (int i = 0; i < 5000; i++) {
+        ObjectRef<byte[]> r = flare.task(ObjectStoreTest::mib, i).remote();
+        if (i % 50 == 0) {
+          byte[] v = flare.get(r);
+          assertThat(v[0]).isEqualTo((byte) i);
+          assertThat(v[v.length - 1]).isEqualTo((byte) (i * 7));
+        }
+        if (i % 100 == 0) {
+          maxChunks = Math.max(maxChunks, store.size());
+          Runtime rt = Runtime.getRuntime();
+          maxHeap = Math.max(maxHeap, rt.totalMemory() - rt.freeMemory());
+        }
+      }
+      System.out.printf(
+          "bounded-store: 5000 x 1 MiB results; max chunks in store %d, max heap used %d MiB,"
+              + " GCs requested by the store %d%n",
+          maxChunks, maxHeap >> 20, store.gcRequests());
+      // 5000 MiB went through a 256 MiB store: dropped values were freed
+      assertThat(maxChunks).isLessThan(256);
+      DataRegionMetrics m = c.node(0).dataRegionMetrics(ObjectStore.REGION);
+      assertThat(m.getTotalUsedPages() * (long) m.getPageSize()).isLessThan(256L << 20);
+      assertThat(maxHeap).isLessThan(1L << 30);
+      assertThat(flare.task(Fns::inc, 1).remote().get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void valueBiggerThanTheStore_failsClearly_andTheNodeKeepsWorking() {
+    try (TestCluster c = TestCluster.start("full", 1)) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      ObjectRef<Integer> kept = flare.put(7);
+      ObjectRef<byte[]> big = flare.put(Fns.bytes(2_000_000));
+      assertThatThrownBy(() -> flare.put(new long[40 << 20]))
+          .isInstanceOf(FlareException.class)
+          .hasMessageContaining("storeMaxSize")
+          .hasMessageContaining("bytes");
+      assertThatThrownBy(() -> flare.get(flare.task(ObjectStoreTest::huge).remote()))
+          .hasMessageContaining("storeMaxSize");
+      assertThat(flare.get(kept)).isEqualTo(7);
+      assertThat(flare.get(big)).isEqualTo(Fns.bytes(2_000_000));
+      assertThat(flare.get(flare.task(Fns::inc, 1).remote())).isEqualTo(2);
+      assertThat(c.node(0).cluster().nodes()).hasSize(1);
+    }
+  }
+
+  public static long[] huge() {
+    return new long[40 << 20];
+  }
+
+  @Test
+  void aChainOfTasksOverABigArray_staysOnTheNodeHoldingIt() {
+    try (TestCluster c = TestCluster.start("locality", 3)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectRef<long[]> data = flare.task(ObjectStoreTest::longsOnNode, 1_000_000).remote();
+      List<ObjectRef<String>> where = new ArrayList<>();
+      ObjectRef<long[]> cur = data;
+      for (int i = 0; i < 5; i++) {
+        where.add(flare.task(ObjectStoreTest::whereIs, cur).remote());
+        cur = flare.task(ObjectStoreTest::addOne, cur).remote();
+      }
+      where.add(flare.task(ObjectStoreTest::whereIs, cur).remote());
+      Set<String> nodes = new HashSet<>(flare.get(where));
+      assertThat(nodes).hasSize(1);
+      assertThat(nodes.iterator().next()).endsWith(":1000000");
+      long[] last = flare.get(cur);
+      assertThat(last[10]).isEqualTo(30L + 5);
+    }
+  }
+
+  @Test
+  void putValues_largeAndSmall_roundTripFromAClient() {
+    try (TestCluster c = TestCluster.start("client-store", 2)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      long[] big = Fns.longs(3_000_000);
+      ObjectRef<long[]> ref = flare.put(big);
+      assertThat(flare.get(ref)).isEqualTo(big);
+      assertThat(flare.get(flare.task(Fns::sumLongs, ref).remote())).isEqualTo(Fns.sumLongs(big));
+      assertThat(flare.get(flare.task(Fns::sumLongs, big).remote())).isEqualTo(Fns.sumLongs(big));
+    }
+  }
+
+  @Test
+  void classMissingWhereAValueIsRead_failsNamingTheClass() {
+    try (TestCluster c =
+        TestCluster.start(
+            "hidden",
+            1,
+            cfg -> cfg.setClassLoader(new HidingLoader(ObjectStoreTest.class.getClassLoader())))) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      ObjectRef<Secret> r = flare.put(new Secret(3));
+      Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> flare.get(r));
+      assertThat(t).isInstanceOf(FlareSerializationException.class);
+      assertThat(t.getMessage()).contains(Secret.class.getName());
+    }
+  }
+
+  /** A value class hidden from the node's class loader in one test. */
+  public record Secret(int v) {}
+
+  /** Refuses to load {@link Secret}, as a node without the application's jar would. */
+  static final class HidingLoader extends ClassLoader {
+    HidingLoader(ClassLoader parent) {
+      super(parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (name.equals(Secret.class.getName())) {
+        throw new ClassNotFoundException(name);
+      }
+      return super.loadClass(name, resolve);
+    }
+  }
+}
