@@ -34,6 +34,9 @@ public final class ActorRecord {
   /** The node that created the actor (its owner). */
   public java.util.UUID owner;
 
+  /** The node whose application classes the actor's class comes from. */
+  public java.util.UUID origin;
+
   public boolean isDead() {
     return deathReason != null;
   }
@@ -61,6 +64,7 @@ public final class ActorRecord {
     r.restarts = restarts;
     r.deathReason = deathReason;
     r.owner = owner;
+    r.origin = origin;
     return r;
   }
 }

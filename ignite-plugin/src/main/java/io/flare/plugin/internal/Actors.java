@@ -139,6 +139,7 @@ final class Actors implements ShardHosts.Listener {
     r.maxTaskRetries = options.maxTaskRetries();
     r.maxPendingCalls = options.maxPendingCalls();
     r.owner = node.localId();
+    r.origin = node.currentOrigin();
     boolean ready = node.allResolved(encoded);
     if (ready) {
       r.args = Message.encodeArgs(encoded);
@@ -446,7 +447,7 @@ final class Actors implements ShardHosts.Listener {
     FunctionDescriptor fd =
         new FunctionDescriptor(r.ctorClass, r.ctorMethod, r.ctorSignature, r.ctorKind);
     FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
-    TaskContext prev = TaskContext.enter(new TaskContext(null, h.id, h.restarted));
+    TaskContext prev = TaskContext.enter(new TaskContext(null, h.id, h.restarted, r.origin));
     try {
       Object[] args = node.decodeArgs(Message.decodeArgs(r.args));
       h.instance = node.functions().resolve(fd).invoke(args);
@@ -554,7 +555,8 @@ final class Actors implements ShardHosts.Listener {
 
   private void runCall(Hosted h, TaskSpec spec) {
     FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
-    TaskContext prev = TaskContext.enter(new TaskContext(spec.id(), h.id, h.restarted));
+    TaskContext prev =
+        TaskContext.enter(new TaskContext(spec.id(), h.id, h.restarted, spec.origin()));
     Result r;
     try {
       r = node.runActorCall(spec, h.instance);

@@ -83,8 +83,12 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private final ObjectId.Generator ids = new ObjectId.Generator();
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ObjectId, Fetch> fetches = new ConcurrentHashMap<>();
-  private final FlareSerializer serde;
-  private final Functions functions;
+  private final CodeSpace localSpace;
+  private final ConcurrentHashMap<UUID, CodeSpace> spaces = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> classRequests =
+      new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong classRequestIds =
+      new java.util.concurrent.atomic.AtomicLong();
   private final ObjectStore store;
   private final ThreadPoolExecutor io;
   private final Transport transport;
@@ -112,11 +116,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
     this.loader = cl != null ? cl : FlareNode.class.getClassLoader();
     String shortName = ignite.name() != null ? ignite.name() : "node" + NODES.incrementAndGet();
-    this.serde = new FlareSerializer(loader, this::registerSerializers);
-    if (!config.getAllowedClassPrefixes().isEmpty()) {
-      serde.setAllowedClassPrefixes(config.getAllowedClassPrefixes());
-    }
-    this.functions = new Functions(loader, localIdString);
+    this.localSpace = new CodeSpace(loader);
     this.store =
         new ObjectStore(
             ignite,
@@ -173,8 +173,89 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return localIdString;
   }
 
+  /**
+   * The classes of one origin node as this node sees them: its class loader (this node's own, or a
+   * {@link ShippingClassLoader} that fetches the origin's classes), resolved functions, and a
+   * serializer that loads classes through that loader.
+   */
+  final class CodeSpace {
+    final ClassLoader loader;
+    final Functions functions;
+    final FlareSerializer serde;
+
+    CodeSpace(ClassLoader loader) {
+      this.loader = loader;
+      this.functions = new Functions(loader, localIdString);
+      this.serde = new FlareSerializer(loader, FlareNode.this::registerSerializers);
+      if (!config.getAllowedClassPrefixes().isEmpty()) {
+        serde.setAllowedClassPrefixes(config.getAllowedClassPrefixes());
+      }
+    }
+  }
+
+  /** The code space of {@code origin} (null or this node: the node's own classes). */
+  CodeSpace space(UUID origin) {
+    if (origin == null || origin.equals(localId)) {
+      return localSpace;
+    }
+    CodeSpace s = spaces.get(origin);
+    if (s == null) {
+      s =
+          spaces.computeIfAbsent(
+              origin, o -> new CodeSpace(new ShippingClassLoader(loader, o, this::fetchClass)));
+    }
+    return s;
+  }
+
+  /** The code space of the task or actor running on this thread, else this node's. */
+  CodeSpace currentSpace() {
+    TaskContext c = TaskContext.current();
+    return c == null ? localSpace : space(c.origin);
+  }
+
+  /** The origin of work submitted from this thread: its task's origin, else this node. */
+  UUID currentOrigin() {
+    TaskContext c = TaskContext.current();
+    return c == null || c.origin == null ? localId : c.origin;
+  }
+
+  private FlareSerializer serde() {
+    return currentSpace().serde;
+  }
+
   Functions functions() {
-    return functions;
+    return currentSpace().functions;
+  }
+
+  /**
+   * Asks {@code origin} for the bytes of class {@code name}; completes with null if it has none.
+   */
+  private CompletableFuture<byte[]> fetchClass(UUID origin, String name) {
+    long id = classRequestIds.incrementAndGet();
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    classRequests.put(id, f);
+    if (ignite.cluster().node(origin) == null) {
+      classRequests.remove(id);
+      f.completeExceptionally(new IllegalStateException("driver node " + origin + " left"));
+    } else {
+      transport.send(origin, Message.CLASS_REQUEST, new Message.ClassBytes(id, name, null));
+    }
+    return f.whenComplete((b, e) -> classRequests.remove(id));
+  }
+
+  /** Serves a class of this node's classpath to a node that runs this node's work. */
+  private void serveClass(UUID to, Message.ClassBytes req) {
+    byte[] bytes = null;
+    String resource = req.name().replace('.', '/') + ".class";
+    try (java.io.InputStream in = loader.getResourceAsStream(resource)) {
+      if (in != null) {
+        bytes = in.readAllBytes();
+      }
+    } catch (java.io.IOException e) {
+      log.warning("Flare: cannot read class " + req.name() + " for node " + to + ": " + e);
+    }
+    transport.send(
+        to, Message.CLASS_REPLY, new Message.ClassBytes(req.request(), req.name(), bytes));
   }
 
   ObjectId newId() {
@@ -306,7 +387,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private byte[] serializeArg(Object value, int position, String function) {
     try {
-      return serde.serialize(value);
+      return serde().serialize(value);
     } catch (FlareSerializationException e) {
       throw new FlareSerializationException(
           "Argument " + position + " of " + function + ": " + e.getMessage(), e);
@@ -315,17 +396,17 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private Object decode(Result r) {
     if (r instanceof Result.Inline i) {
-      return serde.deserialize(i.bytes());
+      return serde().deserialize(i.bytes());
     }
     if (r instanceof Result.Stored s) {
       return readStored(s.location());
     }
-    throw ((Result.Failed) r).error().toException(loader);
+    throw ((Result.Failed) r).error().toException(currentSpace().loader);
   }
 
   private Object decodeArg(Object arg) {
     if (arg instanceof byte[] b) {
-      return serde.deserialize(b);
+      return serde().deserialize(b);
     }
     return readStored((StoredLocation) arg);
   }
@@ -333,7 +414,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   /** Deserializes a stored value chunk by chunk. */
   private Object readStored(StoredLocation loc) {
     try (java.io.InputStream in = store.open(loc)) {
-      return serde.deserialize(in);
+      return serde().deserialize(in);
     } catch (java.io.IOException e) {
       throw new FlareException("Cannot read object " + loc.id() + ": " + e, e);
     }
@@ -368,7 +449,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (raw > inlineThreshold) {
       ObjectStore.Sink sink = store.sink(id, put, inlineThreshold, raw + 16);
       try {
-        serde.serialize(value, sink);
+        serde().serialize(value, sink);
         Object done = sink.finish();
         return done instanceof byte[] b
             ? new Result.Inline(b)
@@ -381,7 +462,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         throw new FlareException("Cannot store object " + id + ": " + e, e);
       }
     }
-    byte[] bytes = serde.serialize(value);
+    byte[] bytes = serde().serialize(value);
     if (bytes.length <= inlineThreshold) {
       return new Result.Inline(bytes);
     }
@@ -851,7 +932,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             seq);
     ObjectId id = ids.next();
     Entry e = new Entry(id, task);
-    task.spec = new TaskSpec(id, localId, fd, encoded, options.name(), 0);
+    task.spec =
+        new TaskSpec(id, localId, fd, encoded, options.name(), 0).withOrigin(currentOrigin());
     entries.put(id, e);
     ObjectRefImpl<R> result = new ObjectRefImpl<>(id, localId, this);
     if (refPositions == null) {
@@ -962,7 +1044,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private Result run(TaskSpec spec, Object receiver, boolean actorCall) {
     Object value;
     try {
-      Functions.Invoker inv = functions.resolve(spec.function());
+      Functions.Invoker inv = functions().resolve(spec.function());
       int shift = actorCall ? 1 : 0;
       Object[] args = new Object[spec.args().length + shift];
       if (actorCall) {
@@ -1086,6 +1168,20 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           actors.onControl(from, (Message.ActorControl) o);
         }
       }
+      case Message.CLASS_REQUEST -> {
+        for (Object o : items) {
+          io.execute(() -> serveClass(from, (Message.ClassBytes) o));
+        }
+      }
+      case Message.CLASS_REPLY -> {
+        for (Object o : items) {
+          Message.ClassBytes c = (Message.ClassBytes) o;
+          CompletableFuture<byte[]> f = classRequests.get(c.request());
+          if (f != null) {
+            f.complete(c.bytes());
+          }
+        }
+      }
       case Message.FETCH_REPLY -> {
         for (Object o : items) {
           Message.ResultItem item = (Message.ResultItem) o;
@@ -1099,6 +1195,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private void onNodeLeft(UUID left) {
     transport.nodeLeft(left);
     store.resetLostPartitions();
+    spaces.remove(left); // release the classes of a driver that left
     scheduler.nodeLeft(left);
     for (Map.Entry<ObjectId, Fetch> f : fetches.entrySet()) {
       if (f.getValue().owner().equals(left)) {

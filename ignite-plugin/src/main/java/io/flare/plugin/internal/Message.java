@@ -21,7 +21,12 @@ final class Message {
   static final byte FETCH_REPLY = 5;
   static final byte ACTOR_CALL = 6;
   static final byte ACTOR_CONTROL = 7;
-  static final int TYPES = 8;
+  static final byte CLASS_REQUEST = 8;
+  static final byte CLASS_REPLY = 9;
+  static final int TYPES = 10;
+
+  /** A request for a class's bytes ({@code bytes} null), or the answer (null: not found). */
+  record ClassBytes(long request, String name, byte[] bytes) {}
 
   /** An operation on an actor: create it, kill it, or advance a caller's watermark. */
   record ActorControl(byte op, String actorId, long value, ObjectId replyTo) {
@@ -63,6 +68,15 @@ final class Message {
           writeResult(out, r.result());
         }
         case CANCEL, FETCH -> writeId(out, (ObjectId) item);
+        case CLASS_REQUEST, CLASS_REPLY -> {
+          ClassBytes c = (ClassBytes) item;
+          out.writeVarLong(c.request(), true);
+          out.writeString(c.name());
+          out.writeVarInt(c.bytes() == null ? -1 : c.bytes().length, false);
+          if (c.bytes() != null) {
+            out.writeBytes(c.bytes());
+          }
+        }
         default -> throw new IllegalArgumentException("unknown message type " + type);
       }
     }
@@ -90,6 +104,12 @@ final class Message {
         case RESULT, FETCH_REPLY ->
             items.add(new ResultItem(readId(in), in.readVarInt(true), readResult(in)));
         case CANCEL, FETCH -> items.add(readId(in));
+        case CLASS_REQUEST, CLASS_REPLY -> {
+          long req = in.readVarLong(true);
+          String name = in.readString();
+          int len = in.readVarInt(false);
+          items.add(new ClassBytes(req, name, len < 0 ? null : in.readBytes(len)));
+        }
         default -> throw new IllegalArgumentException("unknown message type " + type);
       }
     }
@@ -120,6 +140,9 @@ final class Message {
     for (Object a : s.args()) {
       writeValue(out, a);
     }
+    UUID origin = s.origin() == null ? s.owner() : s.origin();
+    out.writeLong(origin.getMostSignificantBits());
+    out.writeLong(origin.getLeastSignificantBits());
     out.writeString(s.actorId());
     if (s.actorId() != null) {
       out.writeVarLong(s.seq(), true);
@@ -138,12 +161,22 @@ final class Message {
     for (int i = 0; i < args.length; i++) {
       args[i] = readValue(in);
     }
+    UUID origin = new UUID(in.readLong(), in.readLong());
     String actor = in.readString();
     if (actor == null) {
-      return new TaskSpec(id, owner, f, args, name, attempt);
+      return new TaskSpec(id, owner, f, args, name, attempt, null, 0, 0, origin);
     }
     return new TaskSpec(
-        id, owner, f, args, name, attempt, actor, in.readVarLong(true), in.readVarLong(true));
+        id,
+        owner,
+        f,
+        args,
+        name,
+        attempt,
+        actor,
+        in.readVarLong(true),
+        in.readVarLong(true),
+        origin);
   }
 
   /**

@@ -10,10 +10,14 @@ final class TaskContext {
   final String actorId;
   final boolean actorRestarted;
 
-  TaskContext(ObjectId taskId, String actorId, boolean actorRestarted) {
+  /** The node whose application classes this code comes from (null: this node's). */
+  final java.util.UUID origin;
+
+  TaskContext(ObjectId taskId, String actorId, boolean actorRestarted, java.util.UUID origin) {
     this.taskId = taskId;
     this.actorId = actorId;
     this.actorRestarted = actorRestarted;
+    this.origin = origin;
   }
 
   static TaskContext current() {

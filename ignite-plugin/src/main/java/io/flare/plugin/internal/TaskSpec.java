@@ -17,7 +17,8 @@ record TaskSpec(
     int attempt,
     String actorId,
     long seq,
-    long low) {
+    long low,
+    UUID origin) {
 
   /** A plain task. */
   TaskSpec(
@@ -27,7 +28,7 @@ record TaskSpec(
       Object[] args,
       String name,
       int attempt) {
-    this(id, owner, function, args, name, attempt, null, 0, 0);
+    this(id, owner, function, args, name, attempt, null, 0, 0, null);
   }
 
   String displayName() {
@@ -35,15 +36,21 @@ record TaskSpec(
   }
 
   TaskSpec withAttempt(int a) {
-    return new TaskSpec(id, owner, function, args, name, a, actorId, seq, low);
+    return new TaskSpec(id, owner, function, args, name, a, actorId, seq, low, origin);
   }
 
   TaskSpec withArgs(Object[] a) {
-    return new TaskSpec(id, owner, function, a, name, attempt, actorId, seq, low);
+    return new TaskSpec(id, owner, function, a, name, attempt, actorId, seq, low, origin);
+  }
+
+  /** The node whose classes the function and its values come from. */
+  TaskSpec withOrigin(UUID o) {
+    return new TaskSpec(id, owner, function, args, name, attempt, actorId, seq, low, o);
   }
 
   /** An actor call: the actor, the caller's sequence number and its low watermark. */
   TaskSpec forActor(String actor, long sequence, long lowWatermark) {
-    return new TaskSpec(id, owner, function, args, name, attempt, actor, sequence, lowWatermark);
+    return new TaskSpec(
+        id, owner, function, args, name, attempt, actor, sequence, lowWatermark, origin);
   }
 }

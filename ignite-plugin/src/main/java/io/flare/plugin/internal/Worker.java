@@ -93,7 +93,8 @@ final class Worker {
       } else {
         thread = Thread.currentThread();
         FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
-        TaskContext prevCtx = TaskContext.enter(new TaskContext(spec.id(), null, false));
+        TaskContext prevCtx =
+            TaskContext.enter(new TaskContext(spec.id(), null, false, spec.origin()));
         try {
           result = node.runTask(spec);
         } finally {

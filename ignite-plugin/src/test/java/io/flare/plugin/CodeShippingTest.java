@@ -1,0 +1,97 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.flare.api.ActorHandle;
+import io.flare.api.exception.TaskException;
+import io.flare.plugin.shipped.ShippedFns;
+import io.flare.plugin.shipped.ShippedFns.Pair;
+import io.flare.plugin.shipped.ShippedFns.Tally;
+import io.flare.plugin.testing.TestCluster;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Servers that lack the application's classes run its tasks and actors: Flare fetches the classes
+ * from the driver. The servers' class loaders hide the package {@code io.flare.plugin.shipped}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CodeShippingTest {
+  static final String HIDDEN = "io.flare.plugin.shipped.";
+  static TestCluster cluster;
+  static FlareRuntime driver;
+
+  /** A server's class loader without the shipped package, as a stock server would be. */
+  static final class Hiding extends ClassLoader {
+    Hiding(ClassLoader parent) {
+      super(parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (name.startsWith(HIDDEN)) {
+        throw new ClassNotFoundException(name);
+      }
+      return super.loadClass(name, resolve);
+    }
+
+    @Override
+    public java.net.URL getResource(String name) {
+      return name.startsWith(HIDDEN.replace('.', '/')) ? null : super.getResource(name);
+    }
+
+    @Override
+    public java.io.InputStream getResourceAsStream(String name) {
+      return name.startsWith(HIDDEN.replace('.', '/')) ? null : super.getResourceAsStream(name);
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    cluster =
+        TestCluster.start(
+            "shipping",
+            2,
+            cfg -> cfg.setClassLoader(new Hiding(CodeShippingTest.class.getClassLoader())));
+    Ignite client = cluster.startNode(true, cfg -> {});
+    driver = IgniteFlare.attach(client);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void tasksOfClassesTheServersLack_runWithShippedClasses() {
+    assertThat(driver.get(driver.task(ShippedFns::square, 7).remote())).isEqualTo(49);
+    assertThat(driver.get(driver.task(ShippedFns::swap, new Pair(1, 2)).remote()))
+        .isEqualTo(new Pair(2, 1));
+  }
+
+  @Test
+  void nestedTasksOnServers_useTheDriversClassesToo() {
+    assertThat(driver.get(driver.task(ShippedFns::sumOfSquares, 10).remote(), 60_000))
+        .isEqualTo(385);
+  }
+
+  @Test
+  void exceptionsOfShippedClasses_reachTheDriverAsThemselves() {
+    Throwable t = catchThrowable(() -> driver.get(driver.task(ShippedFns::fail, "x").remote()));
+    assertThat(t).isInstanceOf(TaskException.class);
+    assertThat(t.getCause()).isInstanceOf(ShippedFns.ShippedFailure.class).hasMessage("x");
+  }
+
+  @Test
+  void actorsOfClassesTheServersLack_work() {
+    ActorHandle<Tally> tally = driver.actor(Tally::new).remote();
+    assertThat(driver.get(tally.task(Tally::add, new Pair(3, 4)).remote())).isEqualTo(1);
+    assertThat(driver.get(tally.task(Tally::add, new Pair(5, 6)).remote())).isEqualTo(2);
+    assertThat(driver.get(tally.task(Tally::last).remote())).isEqualTo(new Pair(5, 6));
+  }
+}
