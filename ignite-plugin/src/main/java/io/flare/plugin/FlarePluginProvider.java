@@ -103,7 +103,11 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
     }
     cfg.setUserAttributes(attrs);
     int[] events = cfg.getIncludeEventTypes();
-    int[] need = {EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED};
+    int[] need = {
+      EventType.EVT_NODE_LEFT,
+      EventType.EVT_NODE_FAILED,
+      EventType.EVT_CACHE_REBALANCE_PART_DATA_LOST
+    };
     int[] merged = events == null ? new int[0] : events.clone();
     for (int e : need) {
       if (Arrays.stream(merged).noneMatch(x -> x == e)) {

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Entry {
   final ObjectId id;
   final PendingTask task;
-  final CompletableFuture<Result> result = new CompletableFuture<>();
+
+  /** The result; replaced by a fresh future while a lost value is computed again. */
+  volatile CompletableFuture<Result> result = new CompletableFuture<>();
+
   final AtomicInteger refs = new AtomicInteger();
   final AtomicInteger pins = new AtomicInteger();
 

@@ -95,7 +95,15 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private final Scheduler scheduler;
   private final Worker worker;
   private final Actors actors;
+  private final io.flare.lineage.LineageTable lineage;
+
+  /** Lineage recovery and lost-partition work: blocking cache calls, kept off the I/O threads. */
+  private final java.util.concurrent.ExecutorService recovery;
+
+  private final java.util.concurrent.atomic.AtomicLong reconstructions =
+      new java.util.concurrent.atomic.AtomicLong();
   private final IgnitePredicate<DiscoveryEvent> nodeLeftListener;
+  private final IgnitePredicate<org.apache.ignite.events.Event> partitionLossListener;
   private final int inlineThreshold;
   private volatile boolean running = true;
   private volatile boolean ownsIgnite;
@@ -152,6 +160,15 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             : null;
     this.transport = new Transport(ignite, io, log, this::onMessage);
     this.actors = new Actors(this, config.getActorShards());
+    this.lineage = config.isLineageEnabled() ? new io.flare.lineage.LineageTable(ignite) : null;
+    this.recovery =
+        java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "flare-recovery-" + shortName);
+              t.setDaemon(true);
+              t.setContextClassLoader(loader);
+              return t;
+            });
     this.nodeLeftListener =
         evt -> {
           UUID left = evt.eventNode().id();
@@ -161,6 +178,14 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     ignite
         .events()
         .localListen(nodeLeftListener, EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED);
+    this.partitionLossListener =
+        evt -> {
+          scheduleLostPartitionReset();
+          return true;
+        };
+    ignite
+        .events()
+        .localListen(partitionLossListener, EventType.EVT_CACHE_REBALANCE_PART_DATA_LOST);
   }
 
   // ---------------------------------------------------------------- accessors
@@ -497,7 +522,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private void maybeFree(Entry e) {
     if (!e.isReferenced() && entries.remove(e.id, e)) {
       if (e.isDone()) {
-        freeStored(e.result.getNow(null));
+        Result r = e.result.getNow(null);
+        freeStored(r);
+        if (lineage != null && e.task != null && r instanceof Result.Stored) {
+          lineage.release(e.id);
+        }
       }
       // A result that arrives later finds no entry and is freed then.
     }
@@ -534,7 +563,14 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   }
 
   private CompletableFuture<Result> resultOf(ObjectRefImpl<?> ref) {
+    return resultOf(ref, false);
+  }
+
+  private CompletableFuture<Result> resultOf(ObjectRefImpl<?> ref, boolean lostBefore) {
     ObjectId id = ref.objectId();
+    if (lostBefore && !ref.owner().equals(localId)) {
+      return refetch(ref.owner(), id);
+    }
     if (ref.owner().equals(localId)) {
       Entry e = entries.get(id);
       return e != null
@@ -563,6 +599,27 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     Fetch f = new Fetch(from, new CompletableFuture<>());
     fetches.put(id, f);
     return f.result();
+  }
+
+  /**
+   * A borrower found the stored value it was given lost: compute it again if it still is, then
+   * answer as for a FETCH.
+   */
+  private void refetchRequest(UUID from, ObjectId id) {
+    Entry e = entries.get(id);
+    if (e != null && lineage != null && e.task != null && e.task.actor == null) {
+      Result cur = e.result.getNow(null);
+      if (cur instanceof Result.Stored s && !s.location().put() && !store.exists(s.location())) {
+        reconstruct(e, s.location());
+      }
+    }
+    CompletableFuture<Result> f =
+        e != null
+            ? e.result
+            : CompletableFuture.completedFuture(
+                lost(id, "it was freed: no ObjectRef to it remained on its owner"));
+    f.whenComplete(
+        (r, ex) -> transport.send(from, Message.FETCH_REPLY, new Message.ResultItem(id, 0, r)));
   }
 
   /** Acknowledges a request: a FETCH_REPLY with an empty value. */
@@ -608,8 +665,192 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     checkRunning();
     checkTimeout(timeoutMs);
     ObjectRefImpl<?> r = asRef(ref);
-    Result res = await(resultOf(r), timeoutMs, r);
-    return (T) decode(res);
+    long deadline =
+        timeoutMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
+    boolean lostBefore = false;
+    for (int attempt = 0; ; attempt++) {
+      long left =
+          deadline == Long.MAX_VALUE
+              ? Long.MAX_VALUE
+              : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+      Result res = await(resultOf(r, lostBefore), left, r);
+      try {
+        return (T) decode(res);
+      } catch (io.flare.api.exception.ObjectLostException lost) {
+        if (attempt >= 3 || !(res instanceof Result.Stored s) || !recover(r, s.location())) {
+          throw lost;
+        }
+        lostBefore = true;
+      }
+    }
+  }
+
+  /**
+   * A stored value of {@code ref} was found lost: start computing it again (owned) or ask its owner
+   * to (borrowed). False when it cannot be re-created.
+   */
+  private boolean recover(ObjectRefImpl<?> ref, StoredLocation lostAt) {
+    if (lineage == null || lostAt.put()) {
+      return false;
+    }
+    if (!ref.owner().equals(localId)) {
+      return ignite.cluster().node(ref.owner()) != null;
+    }
+    Entry e = entries.get(ref.objectId());
+    if (e == null || e.task == null || e.task.actor != null) {
+      return false;
+    }
+    reconstruct(e, lostAt);
+    return true;
+  }
+
+  /** Where an owned object's value is stored, or {@code null} if it is inline or pending. */
+  public StoredLocation storedLocationOf(ObjectRef<?> ref) {
+    Entry e = entries.get(asRef(ref).objectId());
+    Result r = e == null ? null : e.result.getNow(null);
+    return r instanceof Result.Stored s ? s.location() : null;
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean resetScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Resets lost partitions a moment after a loss, once the partition exchange settled (only the
+   * oldest server acts). Until then writers avoid lost partitions and reads of them report loss.
+   */
+  private void scheduleLostPartitionReset() {
+    if (resetScheduled.compareAndSet(false, true)) {
+      CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, recovery)
+          .execute(
+              () -> {
+                resetScheduled.set(false);
+                if (running) {
+                  store.resetLostPartitions();
+                }
+              });
+    }
+  }
+
+  /** Number of lost results this node computed again. */
+  public long reconstructions() {
+    return reconstructions.get();
+  }
+
+  /** Re-runs the task that produced {@code e}, whose stored value at {@code lostAt} is gone. */
+  private void reconstruct(Entry e, StoredLocation lostAt) {
+    synchronized (e) {
+      Result cur = e.result.getNow(null);
+      if (!(cur instanceof Result.Stored s) || !s.location().equals(lostAt)) {
+        return; // already being computed again, or the value moved on
+      }
+      e.result = new CompletableFuture<>();
+    }
+    reconstructions.incrementAndGet();
+    rerun(e);
+  }
+
+  /**
+   * Runs a task again: first computes again every stored argument that was lost (recursively,
+   * through the lineage the task keeps), then dispatches it as a new attempt.
+   */
+  private void rerun(Entry e) {
+    PendingTask t = e.task;
+    if (t.lossReruns.incrementAndGet() > 5) {
+      complete(e, lost(e.id, "it was lost and computing it again failed 5 times"));
+      return;
+    }
+    recovery.execute(
+        () -> {
+          PendingTask.Dep[] deps = t.deps;
+          List<Integer> redo = new ArrayList<>();
+          if (deps != null) {
+            for (int i = 0; i < deps.length; i++) {
+              if (deps[i] != null && t.args[i] instanceof StoredLocation l && !store.exists(l)) {
+                redo.add(i);
+              }
+            }
+          }
+          if (redo.isEmpty()) {
+            redispatch(e);
+            return;
+          }
+          AtomicInteger remaining = new AtomicInteger(redo.size());
+          for (int pos : redo) {
+            StoredLocation was = (StoredLocation) t.args[pos];
+            depAgain(deps[pos], was, t)
+                .whenComplete(
+                    (res, ex) -> {
+                      if (res instanceof Result.Failed) {
+                        complete(e, res);
+                        return;
+                      }
+                      t.args[pos] =
+                          res instanceof Result.Inline in
+                              ? in.bytes()
+                              : ((Result.Stored) res).location();
+                      if (remaining.decrementAndGet() == 0) {
+                        redispatch(e);
+                      }
+                    });
+          }
+        });
+  }
+
+  private void redispatch(Entry e) {
+    PendingTask t = e.task;
+    t.spec = t.spec.withAttempt(t.spec.attempt() + 1);
+    t.node = null;
+    dispatch(e);
+  }
+
+  /** The value of a lost argument, computed again. */
+  private CompletableFuture<Result> depAgain(
+      PendingTask.Dep d, StoredLocation was, PendingTask user) {
+    if (!d.owner().equals(localId)) {
+      return refetch(d.owner(), d.id());
+    }
+    Entry de = entries.get(d.id());
+    if (de == null) {
+      if (d.lineage() == null) {
+        return CompletableFuture.completedFuture(
+            lost(d.id(), "it was a put value and every copy is gone"));
+      }
+      // freed here since: bring it back from its lineage for as long as the user needs it
+      Entry fresh = new Entry(d.id(), d.lineage());
+      fresh.pins.incrementAndGet();
+      Entry raced = entries.putIfAbsent(d.id(), fresh);
+      de = raced != null ? raced : fresh;
+      if (raced == null) {
+        synchronized (user.pinned) {
+          user.pinned.add(fresh);
+        }
+        reconstructions.incrementAndGet();
+        rerun(fresh);
+      }
+      return de.result;
+    }
+    if (de.task == null) {
+      return CompletableFuture.completedFuture(
+          lost(d.id(), "it was a put value and every copy is gone"));
+    }
+    reconstruct(de, was);
+    return de.result;
+  }
+
+  /** Asks a borrowed object's owner again, telling it the value it gave was lost. */
+  private CompletableFuture<Result> refetch(UUID owner, ObjectId id) {
+    fetches.remove(id);
+    Fetch nf = new Fetch(owner, new CompletableFuture<>());
+    Fetch f = fetches.putIfAbsent(id, nf);
+    if (f != null) {
+      return f.result();
+    }
+    if (ignite.cluster().node(owner) == null) {
+      completeFetch(id, lost(id, "its owner node " + owner + " left the cluster"));
+    } else {
+      transport.send(owner, Message.REFETCH, id);
+    }
+    return nf.result();
   }
 
   private Result await(CompletableFuture<Result> f, long timeoutMs, ObjectRefImpl<?> ref) {
@@ -930,6 +1171,19 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             pinned,
             actor,
             seq);
+    if (refPositions != null) {
+      PendingTask.Dep[] deps = new PendingTask.Dep[encoded.length];
+      for (int pos : refPositions) {
+        ObjectRefImpl<?> dep = (ObjectRefImpl<?>) encoded[pos];
+        PendingTask producer = null;
+        if (dep.owner().equals(localId)) {
+          Entry de = entries.get(dep.objectId());
+          producer = de == null ? null : de.task;
+        }
+        deps[pos] = new PendingTask.Dep(dep.objectId(), dep.owner(), producer);
+      }
+      task.deps = deps;
+    }
     ObjectId id = ids.next();
     Entry e = new Entry(id, task);
     task.spec =
@@ -1012,6 +1266,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return false;
     }
     PendingTask t = e.task;
+    if (lineage != null && t != null && t.actor == null && r instanceof Result.Stored) {
+      lineage.record(e.id, localId, t.displayName(), Message.encodeSpec(t.spec));
+    }
     if (t != null) {
       if (t.actor != null) {
         actors.callDone(t);
@@ -1051,7 +1308,22 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         args[0] = receiver;
       }
       for (int i = 0; i < spec.args().length; i++) {
-        args[i + shift] = decodeArg(spec.args()[i]);
+        try {
+          args[i + shift] = decodeArg(spec.args()[i]);
+        } catch (io.flare.api.exception.ObjectLostException lost) {
+          // the owner computes the argument again and re-sends the task
+          return new Result.Failed(
+              ErrorInfo.of(
+                  ErrorInfo.Kind.LOST,
+                  spec.displayName(),
+                  localIdString,
+                  "argument "
+                      + i
+                      + " of "
+                      + spec.displayName()
+                      + " was lost: "
+                      + lost.getMessage()));
+        }
       }
       value = inv.invoke(args);
     } catch (Throwable t) {
@@ -1094,6 +1366,18 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return; // a stale attempt
     }
     Result r = item.result();
+    if (r instanceof Result.Failed lf
+        && lf.error().kind() == ErrorInfo.Kind.LOST
+        && t.actor == null
+        && lineage != null
+        && t.deps != null
+        && !t.cancelled) {
+      if (t.actor == null) {
+        scheduler.release(from);
+      }
+      rerun(e); // an argument was lost on the way: compute it again, then re-send
+      return;
+    }
     if (t.actor != null) {
       if (r instanceof Result.Failed f && f.error().kind() == ErrorInfo.Kind.NOT_HOSTED) {
         actors.reroute(e);
@@ -1158,6 +1442,12 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
                   transport.send(from, Message.FETCH_REPLY, new Message.ResultItem(id, 0, r)));
         }
       }
+      case Message.REFETCH -> {
+        for (Object o : items) {
+          ObjectId id = (ObjectId) o;
+          recovery.execute(() -> refetchRequest(from, id));
+        }
+      }
       case Message.ACTOR_CALL -> {
         for (Object o : items) {
           actors.onCall(from, (TaskSpec) o);
@@ -1194,7 +1484,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private void onNodeLeft(UUID left) {
     transport.nodeLeft(left);
-    store.resetLostPartitions();
+    scheduleLostPartitionReset();
     spaces.remove(left); // release the classes of a driver that left
     scheduler.nodeLeft(left);
     for (Map.Entry<ObjectId, Fetch> f : fetches.entrySet()) {
@@ -1333,6 +1623,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     actors.stop();
     try {
       ignite.events().stopLocalListen(nodeLeftListener);
+      ignite.events().stopLocalListen(partitionLossListener);
     } catch (RuntimeException ignored) {
       // stopping
     }
@@ -1355,6 +1646,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       worker.stop();
     }
     io.shutdownNow();
+    recovery.shutdownNow();
   }
 
   @Override

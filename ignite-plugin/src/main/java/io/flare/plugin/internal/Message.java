@@ -23,7 +23,8 @@ final class Message {
   static final byte ACTOR_CONTROL = 7;
   static final byte CLASS_REQUEST = 8;
   static final byte CLASS_REPLY = 9;
-  static final int TYPES = 10;
+  static final byte REFETCH = 10;
+  static final int TYPES = 11;
 
   /** A request for a class's bytes ({@code bytes} null), or the answer (null: not found). */
   record ClassBytes(long request, String name, byte[] bytes) {}
@@ -67,7 +68,7 @@ final class Message {
           out.writeVarInt(r.attempt(), true);
           writeResult(out, r.result());
         }
-        case CANCEL, FETCH -> writeId(out, (ObjectId) item);
+        case CANCEL, FETCH, REFETCH -> writeId(out, (ObjectId) item);
         case CLASS_REQUEST, CLASS_REPLY -> {
           ClassBytes c = (ClassBytes) item;
           out.writeVarLong(c.request(), true);
@@ -103,7 +104,7 @@ final class Message {
         }
         case RESULT, FETCH_REPLY ->
             items.add(new ResultItem(readId(in), in.readVarInt(true), readResult(in)));
-        case CANCEL, FETCH -> items.add(readId(in));
+        case CANCEL, FETCH, REFETCH -> items.add(readId(in));
         case CLASS_REQUEST, CLASS_REPLY -> {
           long req = in.readVarLong(true);
           String name = in.readString();
@@ -177,6 +178,13 @@ final class Message {
         in.readVarLong(true),
         in.readVarLong(true),
         origin);
+  }
+
+  /** A task spec as the lineage table keeps it. */
+  static byte[] encodeSpec(TaskSpec spec) {
+    Output out = new Output(128, -1);
+    writeSpec(out, spec);
+    return out.toBytes();
   }
 
   /**

@@ -23,6 +23,18 @@ final class PendingTask {
   /** The caller's sequence number of this actor call. */
   final long seq;
 
+  /**
+   * For each ref argument: the object, its owner and, when this node owns it and a task produced
+   * it, that task (its lineage), kept so a lost argument can be computed again.
+   */
+  volatile Dep[] deps;
+
+  /** Re-runs caused by lost arguments or results, bounded to stop a loss loop. */
+  final AtomicInteger lossReruns = new AtomicInteger();
+
+  /** A ref argument's identity and lineage. */
+  record Dep(io.flare.store.ObjectId id, UUID owner, PendingTask lineage) {}
+
   volatile TaskSpec spec;
   volatile UUID node;
   volatile boolean cancelled;

@@ -134,10 +134,24 @@ public final class ObjectStore {
     int[] primaries =
         local.isClient() ? new int[0] : ignite.affinity(RESULTS_CACHE).primaryPartitions(local);
     ThreadLocalRandom rnd = ThreadLocalRandom.current();
-    int part =
-        primaries.length > 0
-            ? primaries[rnd.nextInt(primaries.length)]
-            : rnd.nextInt(affinityForPartition.length);
+    java.util.Collection<Integer> lost = lostPartitions();
+    int part = -1;
+    for (int tries = 0; tries < 16 && primaries.length > 0; tries++) {
+      int p = primaries[rnd.nextInt(primaries.length)];
+      if (!lost.contains(p)) {
+        part = p;
+        break;
+      }
+    }
+    for (int tries = 0; part < 0 && tries < 64; tries++) {
+      int p = rnd.nextInt(affinityForPartition.length);
+      if (!lost.contains(p)) {
+        part = p;
+      }
+    }
+    if (part < 0) {
+      part = rnd.nextInt(affinityForPartition.length);
+    }
     int v = affinityForPartition[part];
     return v >= 0 ? v : part;
   }
@@ -233,7 +247,7 @@ public final class ObjectStore {
     private final boolean put;
     private final int inlineLimit;
     private final long knownSize;
-    private final int affinity;
+    private int affinity;
     private byte[] buf;
     private int pos;
     private int chunks;
@@ -305,7 +319,7 @@ public final class ObjectStore {
       ensureRoom(id, pos, written, knownSize);
       byte[] chunk = pos == buf.length ? buf : Arrays.copyOf(buf, pos);
       try {
-        cache(put).put(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk);
+        putChunk(chunk);
       } catch (RuntimeException e) {
         abort();
         throw new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
@@ -314,6 +328,30 @@ public final class ObjectStore {
       written += pos;
       pos = 0;
       buf = new byte[chunkSize];
+    }
+
+    /**
+     * Writes one chunk. The first chunk may move to another partition when the chosen one was just
+     * lost with a node (the loss reaches writers a moment after it happens).
+     */
+    private void putChunk(byte[] chunk) {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          cache(put).put(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk);
+          return;
+        } catch (CacheException | IgniteException e) {
+          if (chunks > 0 || attempt >= 5 || !isPartitionLoss(e)) {
+            throw e;
+          }
+          try {
+            Thread.sleep(50L << attempt);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+          affinity = localAffinity();
+        }
+      }
     }
 
     /** Ends the value: its bytes when it stayed small, else its {@link StoredLocation}. */
@@ -414,6 +452,16 @@ public final class ObjectStore {
     }
   }
 
+  private static boolean isPartitionLoss(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("partition data has been lost") || m.contains("lost"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static ObjectLostException lost(StoredLocation loc, Exception cause) {
     return new ObjectLostException(
         "Object "
@@ -423,6 +471,15 @@ public final class ObjectStore {
             + " bytes) is no longer in the object store"
             + (cause == null ? "" : ": " + cause.getMessage()),
         cause);
+  }
+
+  /** True if the value's first chunk is still in the store (false if lost or freed). */
+  public boolean exists(StoredLocation loc) {
+    try {
+      return cache(loc.put()).containsKey(loc.key(0));
+    } catch (CacheException | IgniteException e) {
+      return false;
+    }
   }
 
   /** Removes a stored value; asynchronous, best effort. */
@@ -443,11 +500,30 @@ public final class ObjectStore {
     return results.sizeLong() + puts.sizeLong();
   }
 
+  private java.util.Collection<Integer> lostPartitions() {
+    try {
+      java.util.Collection<Integer> a = results.lostPartitions();
+      java.util.Collection<Integer> b = puts.lostPartitions();
+      if (a.isEmpty() && b.isEmpty()) {
+        return java.util.Set.of();
+      }
+      java.util.Set<Integer> all = new java.util.HashSet<>(a);
+      all.addAll(b);
+      return all;
+    } catch (RuntimeException e) {
+      return java.util.Set.of();
+    }
+  }
+
   /**
    * Makes partitions whose every copy was lost usable again (their values are gone: reads find
    * nothing and report the object lost).
    */
   public void resetLostPartitions() {
+    ClusterNode oldest = ignite.cluster().forServers().forOldest().node();
+    if (oldest == null || !oldest.isLocal()) {
+      return; // one node resets, so partition exchanges do not race
+    }
     try {
       if (!results.lostPartitions().isEmpty() || !puts.lostPartitions().isEmpty()) {
         ignite.resetLostPartitions(List.of(RESULTS_CACHE, PUTS_CACHE));

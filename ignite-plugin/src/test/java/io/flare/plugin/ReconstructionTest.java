@@ -1,0 +1,126 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flare.api.Flare;
+import io.flare.api.ObjectRef;
+import io.flare.api.exception.ObjectLostException;
+import io.flare.plugin.internal.FlareNode;
+import io.flare.plugin.internal.IgniteRuntimeFactory;
+import io.flare.plugin.testing.TestCluster;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Lost task results are computed again from their lineage; lost put values are reported. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ReconstructionTest {
+
+  /** A 2 MiB result, kept in the store on the node that computed it, tagged with that node. */
+  public static long[] block(int seed) {
+    long[] a = new long[256 * 1024];
+    a[0] = seed;
+    a[1] = nodeIndexTag();
+    return a;
+  }
+
+  public static long[] plusOne(long[] a) {
+    long[] b = a.clone();
+    b[0]++;
+    b[1] = nodeIndexTag();
+    return b;
+  }
+
+  static long nodeIndexTag() {
+    return Flare.getRuntimeContext().getCurrentNodeId().hashCode();
+  }
+
+  private static int indexOf(TestCluster c, long tag) {
+    for (int i = 0; i < c.nodes().size(); i++) {
+      if (c.nodeId(i).hashCode() == tag) {
+        return i;
+      }
+    }
+    throw new AssertionError("no node with tag " + tag);
+  }
+
+  @Test
+  void aResultLostWithItsNode_isComputedAgainOnGet() {
+    try (TestCluster c = TestCluster.start("lineage", 3)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectRef<long[]> r = flare.task(ReconstructionTest::block, 42).remote();
+      long[] first = flare.get(r);
+      int holder = indexOf(c, first[1]);
+      c.stop(holder);
+      long[] again = flare.get(r, 60_000);
+      assertThat(again[0]).isEqualTo(42);
+      assertThat(indexOf(c, again[1])).isNotEqualTo(holder);
+      FlareNode owner = IgniteRuntimeFactory.nodeOf(client);
+      assertThat(owner.reconstructions()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void aChainWhoseIntermediateWasLost_isComputedAgainThroughItsLineage() {
+    try (TestCluster c = TestCluster.start("chain", 3)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectRef<long[]> cur = flare.task(ReconstructionTest::block, 0).remote();
+      for (int i = 0; i < 5; i++) {
+        cur = flare.task(ReconstructionTest::plusOne, cur).remote();
+      }
+      long[] before = flare.get(cur);
+      assertThat(before[0]).isEqualTo(5);
+      // the whole chain ran where the first block was: that node holds every value
+      int holder = indexOf(c, before[1]);
+      c.stop(holder);
+      ObjectRef<long[]> next = flare.task(ReconstructionTest::plusOne, cur).remote();
+      assertThat(flare.get(next, 60_000)[0]).isEqualTo(6);
+      assertThat(flare.get(cur, 60_000)[0]).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aPutValueWithoutBackups_lostWithItsNode_raisesObjectLost() {
+    try (TestCluster c =
+        TestCluster.start(
+            "putlost",
+            2,
+            cfg ->
+                ((io.flare.plugin.FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setPutBackups(0))) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectRef<long[]> v = flare.put(new long[300_000]);
+      org.apache.ignite.cluster.ClusterNode primary =
+          IgniteRuntimeFactory.nodeOf(client).store().primaryNode(storedLocation(client, v));
+      int idx = primary.id().toString().equals(c.nodeId(0)) ? 0 : 1;
+      c.stop(idx);
+      assertThatThrownBy(() -> flare.get(v, 30_000)).isInstanceOf(ObjectLostException.class);
+      assertThat(flare.get(flare.task(Fns::inc, 1).remote())).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aPutValueWithABackup_survivesTheLossOfItsPrimary() {
+    try (TestCluster c = TestCluster.start("putkept", 2)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      long[] data = Fns.longs(300_000);
+      ObjectRef<long[]> v = flare.put(data);
+      org.apache.ignite.cluster.ClusterNode primary =
+          IgniteRuntimeFactory.nodeOf(client).store().primaryNode(storedLocation(client, v));
+      int idx = primary.id().toString().equals(c.nodeId(0)) ? 0 : 1;
+      c.stop(idx);
+      assertThat(flare.get(v, 30_000)).isEqualTo(data);
+    }
+  }
+
+  private static io.flare.store.cache.StoredLocation storedLocation(
+      Ignite owner, ObjectRef<?> ref) {
+    return IgniteRuntimeFactory.nodeOf(owner).storedLocationOf(ref);
+  }
+}

@@ -1,0 +1,96 @@
+package io.flare.lineage;
+
+import io.flare.store.ObjectId;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.CacheAtomicityMode;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.configuration.CacheConfiguration;
+
+/**
+ * The cluster-wide lineage table ({@value #CACHE}): object id to the encoded spec of the task that
+ * produces it and the owner that re-runs it. One backup, so it survives the loss of any one node.
+ *
+ * <p>What it holds, and why: the owner of a task keeps the task's spec in memory for as long as the
+ * result lives, and that copy is what re-execution uses (it also retains the lineage of the task's
+ * arguments, recursively). The table mirrors the lineage of results that live in the object store —
+ * the ones that can be lost while their owner lives — so that they are visible cluster-wide and
+ * survive in the cluster; results small enough to travel inline live in their owner's memory and
+ * die only with it, when nobody can ask for them any more. Writing every task's spec to a
+ * replicated cache at submission would cost more than running a small task (a backed-up cache write
+ * is tens of microseconds here; a small task is a few), so entries are written asynchronously when
+ * a stored result is recorded and removed when the object is freed: the table holds the lineage of
+ * live stored objects only, and its memory is bounded by them.
+ */
+public final class LineageTable {
+  public static final String CACHE = "flare-lineage";
+
+  private final IgniteCache<String, LineageRecord> cache;
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong removed = new AtomicLong();
+
+  /** One row: the owner and the encoded task spec. */
+  public static final class LineageRecord {
+    public UUID owner;
+    public String function;
+    public byte[] spec;
+
+    public LineageRecord() {}
+
+    public LineageRecord(UUID owner, String function, byte[] spec) {
+      this.owner = owner;
+      this.function = function;
+      this.spec = spec;
+    }
+  }
+
+  public LineageTable(Ignite ignite) {
+    CacheConfiguration<String, LineageRecord> cfg = new CacheConfiguration<>(CACHE);
+    cfg.setCacheMode(CacheMode.PARTITIONED)
+        .setBackups(1)
+        .setAtomicityMode(CacheAtomicityMode.ATOMIC)
+        .setWriteSynchronizationMode(CacheWriteSynchronizationMode.PRIMARY_SYNC);
+    this.cache = ignite.getOrCreateCache(cfg);
+  }
+
+  /** Records the lineage of a stored result; asynchronous. */
+  public void record(ObjectId id, UUID owner, String function, byte[] spec) {
+    try {
+      cache.putAsync(id.toString(), new LineageRecord(owner, function, spec));
+      written.incrementAndGet();
+    } catch (RuntimeException ignored) {
+      // stopping: the in-memory lineage of the owner still re-runs the task
+    }
+  }
+
+  /** Forgets the lineage of a freed object; asynchronous. */
+  public void release(ObjectId id) {
+    try {
+      cache.removeAsync(id.toString());
+      removed.incrementAndGet();
+    } catch (RuntimeException ignored) {
+      // stopping
+    }
+  }
+
+  /** The record of {@code id}, or {@code null}. */
+  public LineageRecord get(ObjectId id) {
+    return cache.get(id.toString());
+  }
+
+  /** Rows in the table, cluster-wide. */
+  public long size() {
+    return cache.sizeLong();
+  }
+
+  public long written() {
+    return written.get();
+  }
+
+  public long removed() {
+    return removed.get();
+  }
+}
