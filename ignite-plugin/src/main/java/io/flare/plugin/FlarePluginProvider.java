@@ -47,6 +47,7 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
   private PluginContext ctx;
   private FlarePluginConfiguration config;
   private IgniteLogger log;
+  private final long idPrefix = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
   @Override
   public String name() {
@@ -95,6 +96,7 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
       attrs.putAll(cfg.getUserAttributes());
     }
     attrs.put(FlareAttributes.VERSION, VERSION);
+    attrs.put(FlareAttributes.ID_PREFIX, idPrefix);
     if (!client) {
       Map<String, Double> res = new LinkedHashMap<>();
       res.put("CPU", (double) config.effectiveWorkerThreads());
@@ -172,7 +174,7 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
 
   @Override
   public void onIgniteStart() {
-    plugin.setNode(new FlareNode(ctx.grid(), config, log));
+    plugin.setNode(new FlareNode(ctx.grid(), config, log, idPrefix));
   }
 
   @Override

@@ -67,8 +67,21 @@ public final class ObjectId implements Serializable, Comparable<ObjectId> {
 
   /** Makes unique ids for one node. Thread-safe. */
   public static final class Generator {
-    private final long prefix = ThreadLocalRandom.current().nextLong();
+    private final long prefix;
     private final AtomicLong counter = new AtomicLong();
+
+    public Generator() {
+      this(ThreadLocalRandom.current().nextLong());
+    }
+
+    /** Ids whose high half is {@code prefix}: every id a node makes names that node. */
+    public Generator(long prefix) {
+      this.prefix = prefix;
+    }
+
+    public long prefix() {
+      return prefix;
+    }
 
     public ObjectId next() {
       return new ObjectId(prefix, counter.incrementAndGet());

@@ -66,12 +66,14 @@ final class Actors implements ShardHosts.Listener {
     final String id;
     final Mailbox<TaskSpec> mailbox;
     final boolean restarted;
+    final UUID owner;
     volatile Object instance;
     volatile ErrorInfo dead;
 
-    Hosted(String id, boolean restarted) {
+    Hosted(String id, boolean restarted, UUID owner) {
       this.id = id;
       this.restarted = restarted;
+      this.owner = owner;
       this.mailbox = new Mailbox<>(node.workerExecutor(), spec -> runCall(this, spec));
     }
   }
@@ -435,7 +437,7 @@ final class Actors implements ShardHosts.Listener {
       }
       return;
     }
-    Hosted h = new Hosted(id, r.incarnation > 1);
+    Hosted h = new Hosted(id, r.incarnation > 1, r.owner);
     if (hosted.putIfAbsent(id, h) != null) {
       return;
     }
@@ -603,13 +605,17 @@ final class Actors implements ShardHosts.Listener {
   }
 
   private void killHere(String id, boolean noRestart) {
+    killHere(id, noRestart, "it was killed");
+  }
+
+  private void killHere(String id, boolean noRestart, String why) {
     Hosted h = hosted.remove(id);
     ErrorInfo killed =
         ErrorInfo.of(
             ErrorInfo.Kind.ACTOR_DIED,
             null,
             node.localIdString(),
-            "Actor " + id + " is dead: it was killed");
+            "Actor " + id + " is dead: " + why);
     if (h != null) {
       h.dead = killed;
       for (TaskSpec left : h.mailbox.close()) {
@@ -618,7 +624,7 @@ final class Actors implements ShardHosts.Listener {
       h.instance = null;
     }
     if (noRestart) {
-      ActorRecord r = dir.markDead(id, "it was killed");
+      ActorRecord r = dir.markDead(id, why);
       if (r != null) {
         dir.releaseName(r.name, r.id);
       }
@@ -627,10 +633,16 @@ final class Actors implements ShardHosts.Listener {
     }
   }
 
-  /** A node left: forget it as a caller of the actors hosted here. */
+  /**
+   * A node left: forget it as a caller of the actors hosted here, and kill the actors it owned
+   * (fate-sharing: nobody holds a usable handle to them any more).
+   */
   void nodeLeft(UUID left) {
     for (Hosted h : hosted.values()) {
       h.mailbox.dropCaller(left);
+      if (left.equals(h.owner)) {
+        admin.execute(() -> killHere(h.id, true, "its owner node " + left + " left the cluster"));
+      }
     }
   }
 

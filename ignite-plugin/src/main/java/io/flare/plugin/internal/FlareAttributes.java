@@ -9,6 +9,15 @@ public final class FlareAttributes {
   /** Flare's version on a node; absent on nodes without the plugin. */
   public static final String VERSION = "flare.version";
 
+  /** The high half of every object id the node makes, so others can free its objects. */
+  public static final String ID_PREFIX = "flare.idprefix";
+
+  /** The id prefix a node advertises, or {@code null}. */
+  public static Long idPrefix(ClusterNode n) {
+    Object v = n.attribute(ID_PREFIX);
+    return v instanceof Long l ? l : null;
+  }
+
   /** The node's resources, as {@code CPU=2.0,GPU=1.0}. */
   public static final String RESOURCES = "flare.resources";
 

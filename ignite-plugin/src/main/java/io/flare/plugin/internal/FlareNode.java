@@ -80,7 +80,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private final FlarePluginConfiguration config;
   private final IgniteLogger log;
   private final ClassLoader loader;
-  private final ObjectId.Generator ids = new ObjectId.Generator();
+  private final ObjectId.Generator ids;
   private final ConcurrentHashMap<ObjectId, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ObjectId, Fetch> fetches = new ConcurrentHashMap<>();
   private final CodeSpace localSpace;
@@ -111,7 +111,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   /** A read of an object owned by another node, shared by every reader here while it is pending. */
   private record Fetch(UUID owner, CompletableFuture<Result> result) {}
 
-  public FlareNode(Ignite ignite, FlarePluginConfiguration config, IgniteLogger log) {
+  public FlareNode(
+      Ignite ignite, FlarePluginConfiguration config, IgniteLogger log, long idPrefix) {
+    this.ids = new ObjectId.Generator(idPrefix);
     this.ignite = ignite;
     this.config = config;
     this.log = log;
@@ -172,7 +174,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     this.nodeLeftListener =
         evt -> {
           UUID left = evt.eventNode().id();
+          Long prefix = FlareAttributes.idPrefix(evt.eventNode());
           io.execute(() -> onNodeLeft(left));
+          if (prefix != null && worker != null) {
+            recovery.execute(() -> releaseObjectsOf(left, prefix));
+          }
           return true;
         };
     ignite
@@ -729,6 +735,29 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
                 }
               });
     }
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong fateShared =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Fate-sharing: frees the stored objects a departed node owned (in this node's partitions). */
+  private void releaseObjectsOf(UUID left, long prefix) {
+    try {
+      int n = store.removeOwnedBy(prefix);
+      fateShared.addAndGet(n);
+      if (n > 0 && log.isInfoEnabled()) {
+        log.info("Flare: freed " + n + " chunks of objects owned by departed node " + left);
+      }
+    } catch (RuntimeException e) {
+      if (running) {
+        log.warning("Flare: could not free the objects of departed node " + left + ": " + e);
+      }
+    }
+  }
+
+  /** Chunks freed here because their owner left the cluster. */
+  public long fateSharedChunks() {
+    return fateShared.get();
   }
 
   /** Number of lost results this node computed again. */

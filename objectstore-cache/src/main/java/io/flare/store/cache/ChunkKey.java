@@ -20,6 +20,11 @@ public final class ChunkKey {
     this.affinity = affinity;
   }
 
+  /** The high half of the object id: the owner's id prefix. */
+  public long hi() {
+    return hi;
+  }
+
   public int chunk() {
     return chunk;
   }

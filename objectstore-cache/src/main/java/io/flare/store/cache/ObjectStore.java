@@ -482,6 +482,47 @@ public final class ObjectStore {
     }
   }
 
+  /**
+   * Removes every stored value in this node's partitions whose id has the high half {@code prefix}:
+   * the objects of an owner that left (fate-sharing). Blocking; returns how many chunks.
+   */
+  public int removeOwnedBy(long prefix) {
+    int n = 0;
+    for (IgniteCache<ChunkKey, byte[]> c : List.of(results, puts)) {
+      java.util.Set<ChunkKey> doomed = new java.util.HashSet<>();
+      try (var cursor =
+          c.query(
+              new org.apache.ignite.cache.query.ScanQuery<ChunkKey, byte[]>(new OwnedBy(prefix))
+                  .setLocal(true))) {
+        for (javax.cache.Cache.Entry<ChunkKey, byte[]> e : cursor) {
+          doomed.add(e.getKey());
+        }
+      } catch (RuntimeException e) {
+        continue; // lost partitions or stopping
+      }
+      if (!doomed.isEmpty()) {
+        c.removeAll(doomed);
+        n += doomed.size();
+      }
+    }
+    return n;
+  }
+
+  /** Selects chunks of the objects one owner made. */
+  static final class OwnedBy implements org.apache.ignite.lang.IgniteBiPredicate<ChunkKey, byte[]> {
+    private static final long serialVersionUID = 1L;
+    private final long prefix;
+
+    OwnedBy(long prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public boolean apply(ChunkKey k, byte[] v) {
+      return k.hi() == prefix;
+    }
+  }
+
   /** Removes a stored value; asynchronous, best effort. */
   public void remove(StoredLocation loc) {
     Map<ChunkKey, Boolean> keys = new LinkedHashMap<>();
