@@ -119,7 +119,10 @@ final class Actors implements ShardHosts.Listener {
     node.checkFeasible(options.resources(), fd.displayName());
     String id = node.newId().toString();
     int shard = dir.shardOf(id);
-    Object[] encoded = node.encodeArgs(args, described.refParameters(), fd.displayName());
+    List<Message.Contained> nested = new java.util.ArrayList<>(0);
+    Object[] encoded = node.encodeArgs(args, described.refParameters(), fd.displayName(), nested);
+    node.retainForever(
+        nested); // refs inside constructor arguments live as long as the actor may restart
     dir.ensureDeployed();
     if (options.name() != null) {
       String holder = dir.reserveName(options.name(), id);

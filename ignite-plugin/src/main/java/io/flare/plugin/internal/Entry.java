@@ -19,8 +19,18 @@ final class Entry {
   final AtomicInteger refs = new AtomicInteger();
   final AtomicInteger pins = new AtomicInteger();
 
-  /** Set once a ref to this object was serialized: a borrower may hold it, so it is never freed. */
-  volatile boolean escaped;
+  /**
+   * References held elsewhere: +1 for each node that holds live instances of a ref to it (a
+   * borrower) and for each live value that contains a ref to it. Signed: deltas may arrive out of
+   * order.
+   */
+  final AtomicInteger remote = new AtomicInteger();
+
+  /** Set once {@link #remote} changed: freeing then waits a grace period for late deltas. */
+  volatile boolean everRemote;
+
+  /** Refs serialized inside this object's value, released when it is freed. */
+  volatile java.util.List<Message.Contained> contained;
 
   Entry(ObjectId id, PendingTask task) {
     this.id = id;
@@ -32,6 +42,6 @@ final class Entry {
   }
 
   boolean isReferenced() {
-    return refs.get() > 0 || pins.get() > 0 || escaped;
+    return refs.get() > 0 || pins.get() > 0 || remote.get() != 0;
   }
 }

@@ -400,11 +400,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       out.writeLong(id.lo());
       out.writeLong(owner.getMostSignificantBits());
       out.writeLong(owner.getLeastSignificantBits());
-      if (owner.equals(localId)) {
-        Entry e = entries.get(id);
-        if (e != null) {
-          e.escaped = true;
-        }
+      List<ObjectRefImpl<?>> sink = COLLECTING.get();
+      if (sink != null) {
+        sink.add(ref);
       }
     }
 
@@ -476,6 +474,15 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
    * primitive arrays stream there chunk by chunk without a full serialized copy).
    */
   Result encodeValue(ObjectId id, Object value, boolean put) {
+    return encodeValue(id, value, put, new ArrayList<>(0));
+  }
+
+  /** As above; refs serialized inside the value are added to {@code nested}. */
+  Result encodeValue(ObjectId id, Object value, boolean put, List<Message.Contained> nested) {
+    return collecting(() -> encodeValueNow(id, value, put), nested);
+  }
+
+  private Result encodeValueNow(ObjectId id, Object value, boolean put) {
     long raw = arrayBytes(value);
     if (raw > inlineThreshold) {
       ObjectStore.Sink sink = store.sink(id, put, inlineThreshold, raw + 16);
@@ -505,6 +512,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   @Override
   public void track(ObjectRefImpl<?> ref) {
     if (!ref.owner().equals(localId)) {
+      borrow(ref);
       return;
     }
     ObjectId id = ref.objectId();
@@ -525,8 +533,115 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     maybeFree(e);
   }
 
+  /** Live instances here of a ref another node owns; the owner is told on 0→1 and 1→0. */
+  private static final class Borrow {
+    final UUID owner;
+    final AtomicInteger count = new AtomicInteger();
+
+    Borrow(UUID owner) {
+      this.owner = owner;
+    }
+  }
+
+  private final ConcurrentHashMap<ObjectId, Borrow> borrows = new ConcurrentHashMap<>();
+
+  /** Refs serialized on this thread while a value is being encoded. */
+  private static final ThreadLocal<List<ObjectRefImpl<?>>> COLLECTING = new ThreadLocal<>();
+
+  private void borrow(ObjectRefImpl<?> ref) {
+    ObjectId id = ref.objectId();
+    Borrow b = borrows.computeIfAbsent(id, k -> new Borrow(ref.owner()));
+    if (b.count.incrementAndGet() == 1) {
+      sendDelta(b.owner, id, +1);
+    }
+    CLEANER.register(
+        ref,
+        () -> {
+          if (b.count.decrementAndGet() == 0) {
+            borrows.remove(id, b);
+            sendDelta(b.owner, id, -1);
+          }
+        });
+  }
+
+  private void sendDelta(UUID owner, ObjectId id, int delta) {
+    if (!running) {
+      return;
+    }
+    if (owner.equals(localId)) {
+      onDelta(id, delta);
+    } else if (ignite.cluster().node(owner) != null) {
+      transport.send(owner, Message.REFCOUNT, new Message.RefDelta(id, delta));
+    }
+  }
+
+  private void onDelta(ObjectId id, int delta) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      e.everRemote = true;
+      e.remote.addAndGet(delta);
+      maybeFree(e);
+    }
+  }
+
+  /** Runs {@code body} and returns the refs it serialized (deduplicated by id). */
+  private <T> T collecting(java.util.function.Supplier<T> body, List<Message.Contained> out) {
+    List<ObjectRefImpl<?>> prev = COLLECTING.get();
+    List<ObjectRefImpl<?>> mine = new ArrayList<>(0);
+    COLLECTING.set(mine);
+    try {
+      return body.get();
+    } finally {
+      COLLECTING.set(prev);
+      if (!mine.isEmpty()) {
+        java.util.Set<ObjectId> seen = new java.util.HashSet<>();
+        for (ObjectRefImpl<?> r : mine) {
+          if (seen.add(r.objectId())) {
+            out.add(new Message.Contained(r.objectId(), r.owner()));
+          }
+        }
+        if (prev != null) {
+          prev.addAll(mine);
+        }
+      }
+    }
+  }
+
+  /** Holds (+1) each contained ref for as long as the value containing it lives. */
+  private void retain(List<Message.Contained> contained) {
+    for (Message.Contained c : contained) {
+      sendDelta(c.owner(), c.id(), +1);
+    }
+  }
+
+  /** Holds contained refs for good (actor constructor arguments: a restart needs them). */
+  void retainForever(List<Message.Contained> contained) {
+    retain(contained);
+  }
+
+  private void releaseContained(List<Message.Contained> contained) {
+    if (contained != null) {
+      for (Message.Contained c : contained) {
+        sendDelta(c.owner(), c.id(), -1);
+      }
+    }
+  }
+
   private void maybeFree(Entry e) {
+    if (e.isReferenced()) {
+      return;
+    }
+    if (e.everRemote && running) {
+      // deltas from other nodes may arrive out of order: free only if it stays unreferenced
+      CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS, recovery).execute(() -> freeNow(e));
+      return;
+    }
+    freeNow(e);
+  }
+
+  private void freeNow(Entry e) {
     if (!e.isReferenced() && entries.remove(e.id, e)) {
+      releaseContained(e.contained);
       if (e.isDone()) {
         Result r = e.result.getNow(null);
         freeStored(r);
@@ -561,9 +676,14 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   public <T> ObjectRef<T> put(T value) {
     checkRunning();
     ObjectId id = ids.next();
-    Result r = encodeValue(id, value, true);
+    List<Message.Contained> nested = new ArrayList<>(0);
+    Result r = encodeValue(id, value, true, nested);
     Entry e = new Entry(id, null);
     e.result.complete(r);
+    if (!nested.isEmpty()) {
+      retain(nested); // refs inside a put value live as long as the value
+      e.contained = nested;
+    }
     entries.put(id, e);
     return new ObjectRefImpl<>(id, localId, this);
   }
@@ -1071,8 +1191,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     FunctionDescriptor fd = described.descriptor();
     String display = options.name() != null ? options.name() : fd.displayName();
     scheduler.checkFeasible(options.resources(), display);
-    Object[] encoded = encodeArgs(args, described.refParameters(), display);
-    return submit(fd, encoded, options, null, 0);
+    List<Message.Contained> nested = new ArrayList<>(0);
+    Object[] encoded = encodeArgs(args, described.refParameters(), display, nested);
+    return submit(fd, encoded, options, null, 0, nested);
   }
 
   @Override
@@ -1090,9 +1211,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     for (int i = 0; i < args.length; i++) {
       shifted[i] = i + 1 < refParams.length && refParams[i + 1];
     }
-    Object[] encoded = encodeArgs(args, shifted, fd.displayName());
+    List<Message.Contained> nested = new ArrayList<>(0);
+    Object[] encoded = encodeArgs(args, shifted, fd.displayName(), nested);
     long seq = actors.nextSeq(handle);
-    return submit(fd, encoded, TaskOptions.DEFAULT, handle, seq);
+    return submit(fd, encoded, TaskOptions.DEFAULT, handle, seq, nested);
   }
 
   /**
@@ -1100,6 +1222,12 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
    * resolved (except where the parameter itself is declared as an {@code ObjectRef}).
    */
   Object[] encodeArgs(Object[] args, boolean[] passRef, String function) {
+    return encodeArgs(args, passRef, function, new ArrayList<>());
+  }
+
+  /** As above; refs serialized inside the arguments are added to {@code nested}. */
+  Object[] encodeArgs(
+      Object[] args, boolean[] passRef, String function, List<Message.Contained> nested) {
     Object[] encoded = new Object[args.length];
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
@@ -1108,7 +1236,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       } else if (arrayBytes(a) > inlineThreshold) {
         encoded[i] = put(a); // a large array goes to the store once, not into every message
       } else {
-        byte[] b = serializeArg(a, i, function);
+        int pos = i;
+        byte[] b = collecting(() -> serializeArg(a, pos, function), nested);
         encoded[i] = b.length <= inlineThreshold ? b : putSerialized(b);
       }
     }
@@ -1180,7 +1309,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       Object[] encoded,
       TaskOptions options,
       ActorHandleImpl<?> actor,
-      long seq) {
+      long seq,
+      List<Message.Contained> nested) {
     List<Integer> refPositions = null;
     for (int i = 0; i < encoded.length; i++) {
       if (encoded[i] instanceof ObjectRefImpl<?>) {
@@ -1212,6 +1342,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         deps[pos] = new PendingTask.Dep(dep.objectId(), dep.owner(), producer);
       }
       task.deps = deps;
+    }
+    if (!nested.isEmpty()) {
+      retain(nested); // refs inside the arguments live at least until the task ends
+      task.contained = nested;
     }
     ObjectId id = ids.next();
     Entry e = new Entry(id, task);
@@ -1295,6 +1429,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return false;
     }
     PendingTask t = e.task;
+    if (t != null && !t.contained.isEmpty()) {
+      List<Message.Contained> held = t.contained;
+      t.contained = List.of();
+      releaseContained(held);
+    }
     if (lineage != null && t != null && t.actor == null && r instanceof Result.Stored) {
       lineage.record(e.id, localId, t.displayName(), Message.encodeSpec(t.spec));
     }
@@ -1363,16 +1502,28 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
     }
     try {
-      return encodeValue(spec.id(), value, false);
+      List<Message.Contained> nested = new ArrayList<>(0);
+      Result r = encodeValue(spec.id(), value, false, nested);
+      if (!nested.isEmpty()) {
+        retain(nested); // held for the result; its owner releases them when it frees it
+        RESULT_CONTAINED.set(nested);
+      }
+      return r;
     } catch (Throwable t) {
       return new Result.Failed(
           ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
     }
   }
 
+  /** Refs inside the result just produced on this thread, for {@link #reportResult}. */
+  private static final ThreadLocal<List<Message.Contained>> RESULT_CONTAINED = new ThreadLocal<>();
+
   /** Sends a task's result to its owner. */
   void reportResult(TaskSpec spec, Result r) {
-    Message.ResultItem item = new Message.ResultItem(spec.id(), spec.attempt(), r);
+    List<Message.Contained> nested = RESULT_CONTAINED.get();
+    RESULT_CONTAINED.remove();
+    Message.ResultItem item =
+        new Message.ResultItem(spec.id(), spec.attempt(), r, nested == null ? List.of() : nested);
     if (spec.owner().equals(localId)) {
       onResult(localId, item);
     } else {
@@ -1382,8 +1533,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private void onResult(UUID from, Message.ResultItem item) {
     Entry e = entries.get(item.id());
+    List<Message.Contained> nested = item.contained();
     if (e == null || e.task == null) {
       freeStored(item.result()); // nobody wants it any more
+      releaseContained(nested);
       return;
     }
     PendingTask t = e.task;
@@ -1392,6 +1545,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       if (e.isDone() && e.result.getNow(null) != item.result()) {
         freeStored(item.result());
       }
+      releaseContained(nested);
       return; // a stale attempt
     }
     Result r = item.result();
@@ -1401,9 +1555,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         && lineage != null
         && t.deps != null
         && !t.cancelled) {
-      if (t.actor == null) {
-        scheduler.release(from);
-      }
+      scheduler.release(from);
       rerun(e); // an argument was lost on the way: compute it again, then re-send
       return;
     }
@@ -1412,7 +1564,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         actors.reroute(e);
         return;
       }
-      complete(e, r);
+      completeFromWorker(e, r, nested);
       return;
     }
     scheduler.release(from);
@@ -1425,7 +1577,25 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       dispatch(e);
       return;
     }
-    complete(e, r);
+    completeFromWorker(e, r, nested);
+  }
+
+  /** Completes with a worker's result; the result's value holds the refs in {@code nested}. */
+  private void completeFromWorker(Entry e, Result r, List<Message.Contained> nested) {
+    if (nested.isEmpty()) {
+      complete(e, r);
+      return;
+    }
+    List<Message.Contained> old = e.contained;
+    e.contained = nested;
+    if (!complete(e, r)) {
+      e.contained = old;
+      releaseContained(nested);
+    } else if (entries.get(e.id) != e) {
+      releaseContained(nested); // freed while it ran
+    } else if (old != null) {
+      releaseContained(old); // computed again: the lost value's refs are gone
+    }
   }
 
   // ---------------------------------------------------------------- messages and membership
@@ -1469,6 +1639,12 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           f.whenComplete(
               (r, ex) ->
                   transport.send(from, Message.FETCH_REPLY, new Message.ResultItem(id, 0, r)));
+        }
+      }
+      case Message.REFCOUNT -> {
+        for (Object o : items) {
+          Message.RefDelta d = (Message.RefDelta) o;
+          onDelta(d.id(), d.delta());
         }
       }
       case Message.REFETCH -> {

@@ -24,7 +24,14 @@ final class Message {
   static final byte CLASS_REQUEST = 8;
   static final byte CLASS_REPLY = 9;
   static final byte REFETCH = 10;
-  static final int TYPES = 11;
+  static final byte REFCOUNT = 11;
+  static final int TYPES = 12;
+
+  /** A ref serialized inside a value: the object and its owner. */
+  record Contained(ObjectId id, UUID owner) {}
+
+  /** A change of an object's remote reference count, sent to its owner. */
+  record RefDelta(ObjectId id, int delta) {}
 
   /** A request for a class's bytes ({@code bytes} null), or the answer (null: not found). */
   record ClassBytes(long request, String name, byte[] bytes) {}
@@ -41,7 +48,11 @@ final class Message {
   }
 
   /** A task's outcome: the object id, the attempt it belongs to, and the result. */
-  record ResultItem(ObjectId id, int attempt, Result result) {}
+  record ResultItem(ObjectId id, int attempt, Result result, List<Contained> contained) {
+    ResultItem(ObjectId id, int attempt, Result result) {
+      this(id, attempt, result, List.of());
+    }
+  }
 
   private Message() {}
 
@@ -67,6 +78,17 @@ final class Message {
           writeId(out, r.id());
           out.writeVarInt(r.attempt(), true);
           writeResult(out, r.result());
+          out.writeVarInt(r.contained().size(), true);
+          for (Contained c : r.contained()) {
+            writeId(out, c.id());
+            out.writeLong(c.owner().getMostSignificantBits());
+            out.writeLong(c.owner().getLeastSignificantBits());
+          }
+        }
+        case REFCOUNT -> {
+          RefDelta d = (RefDelta) item;
+          writeId(out, d.id());
+          out.writeVarInt(d.delta(), false);
         }
         case CANCEL, FETCH, REFETCH -> writeId(out, (ObjectId) item);
         case CLASS_REQUEST, CLASS_REPLY -> {
@@ -102,9 +124,19 @@ final class Message {
           long value = in.readVarLong(false);
           items.add(new ActorControl(op, actor, value, in.readBoolean() ? readId(in) : null));
         }
-        case RESULT, FETCH_REPLY ->
-            items.add(new ResultItem(readId(in), in.readVarInt(true), readResult(in)));
+        case RESULT, FETCH_REPLY -> {
+          ObjectId rid = readId(in);
+          int attempt = in.readVarInt(true);
+          Result res = readResult(in);
+          int nc = in.readVarInt(true);
+          List<Contained> cs = nc == 0 ? List.of() : new ArrayList<>(nc);
+          for (int k = 0; k < nc; k++) {
+            cs.add(new Contained(readId(in), new UUID(in.readLong(), in.readLong())));
+          }
+          items.add(new ResultItem(rid, attempt, res, cs));
+        }
         case CANCEL, FETCH, REFETCH -> items.add(readId(in));
+        case REFCOUNT -> items.add(new RefDelta(readId(in), in.readVarInt(false)));
         case CLASS_REQUEST, CLASS_REPLY -> {
           long req = in.readVarLong(true);
           String name = in.readString();

@@ -35,6 +35,9 @@ final class PendingTask {
   /** A ref argument's identity and lineage. */
   record Dep(io.flare.store.ObjectId id, UUID owner, PendingTask lineage) {}
 
+  /** Refs serialized inside the arguments; held (+1 at their owners) until the task ends. */
+  volatile List<Message.Contained> contained = List.of();
+
   volatile TaskSpec spec;
   volatile UUID node;
   volatile boolean cancelled;
