@@ -23,6 +23,22 @@ final class Worker {
   private final ForkJoinPool pool;
   private final ConcurrentHashMap<ObjectId, Run> runs = new ConcurrentHashMap<>();
 
+  /**
+   * Tasks in arrival order. The pool only runs "take the oldest" steps: a pool thread that submits
+   * work would otherwise serve its own queue first, so tasks made ready by a worker would overtake
+   * older ones.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Run> queue =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private final Runnable takeOldest =
+      () -> {
+        Run r = queue.poll();
+        if (r != null) {
+          r.run();
+        }
+      };
+
   Worker(FlareNode node, int threads, int maxThreads, ClassLoader loader, String name) {
     this.node = node;
     AtomicInteger seq = new AtomicInteger();
@@ -49,7 +65,8 @@ final class Worker {
   void execute(TaskSpec spec) {
     Run run = new Run(spec);
     runs.put(spec.id(), run);
-    pool.execute(run);
+    queue.add(run);
+    pool.execute(takeOldest);
   }
 
   /** Cancels a queued or running task: a running one is interrupted. */
@@ -64,6 +81,7 @@ final class Worker {
     }
   }
 
+  /** Where actor mailboxes run: the same pool (mailboxes keep their own order). */
   java.util.concurrent.Executor executor() {
     return pool;
   }
