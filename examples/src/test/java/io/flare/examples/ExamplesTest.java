@@ -1,0 +1,86 @@
+package io.flare.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.flare.api.Flare;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs each example's {@code run} on one embedded node (or the cluster that {@code -Dflare.config}
+ * names) and checks its exact result. Takes about half a minute: the examples sleep on purpose.
+ */
+class ExamplesTest {
+
+  @BeforeAll
+  static void startFlare() {
+    Flare.init();
+  }
+
+  @AfterAll
+  static void stopFlare() {
+    Flare.shutdown();
+  }
+
+  @Test
+  void parallelTasks_returnsSquaresInCallOrder() {
+    assertThat(ParallelTasks.run()).containsExactly(0, 1, 4, 9);
+  }
+
+  @Test
+  void parallelTasks_beatsSequentialTime_whenTwoOrMoreWorkerSlots() {
+    assumeThat(ExampleSupport.workerSlots()).isGreaterThanOrEqualTo(2);
+    long start = System.nanoTime();
+
+    ParallelTasks.run();
+
+    // One after another the four one-second sleeps cannot take less than 4 s.
+    assertThat(ExampleSupport.secondsSince(start)).isLessThan(3.9);
+  }
+
+  @Test
+  void matrixDag_productEqualsLocalProduct() {
+    MatrixDag.Matrix product = MatrixDag.run(64);
+
+    MatrixDag.Matrix local = MatrixDag.expected(64);
+    assertThat(product.size()).isEqualTo(64);
+    assertThat(product.values()).containsExactly(local.values());
+    assertThat(product.checksum()).isEqualTo(local.checksum());
+  }
+
+  @Test
+  void matrixDag_multiplies_inArgumentOrder() {
+    MatrixDag.Matrix a = new MatrixDag.Matrix(2, new double[] {1, 2, 3, 4});
+    MatrixDag.Matrix b = new MatrixDag.Matrix(2, new double[] {0, 1, 1, 0});
+
+    assertThat(MatrixDag.multiplyMatrices(a, b).values()).containsExactly(2, 1, 4, 3);
+  }
+
+  @Test
+  void aggregation_everyFormSums0To7To28() {
+    assertThat(Aggregation.expected()).isEqualTo(28);
+
+    assertThat(Aggregation.run()).containsExactly(28, 28, 28, 28);
+  }
+
+  @Test
+  void aggregationLoops_sumOtherInputs() {
+    assertThat(Aggregation.linearLoop(List.of(10, 20, 30))).isEqualTo(60);
+    assertThat(Aggregation.treeLoop(List.of(10, 20, 30))).isEqualTo(60);
+    assertThat(Aggregation.treeLoop(List.of(5))).isEqualTo(5);
+    assertThatThrownBy(() -> Aggregation.linearLoop(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void treeRounds_countsLevelsPerSlot() {
+    assertThat(Aggregation.treeRounds(8, 1)).isEqualTo(7);
+    assertThat(Aggregation.treeRounds(8, 2)).isEqualTo(4);
+    assertThat(Aggregation.treeRounds(8, 4)).isEqualTo(3);
+    assertThat(Aggregation.treeRounds(1, 4)).isZero();
+  }
+}
