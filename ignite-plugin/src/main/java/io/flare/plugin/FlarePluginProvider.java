@@ -1,6 +1,7 @@
 package io.flare.plugin;
 
 import io.flare.plugin.internal.FlareAttributes;
+import io.flare.plugin.internal.FlareExecutors;
 import io.flare.plugin.internal.FlareNode;
 import io.flare.store.cache.ObjectStore;
 import java.io.Serializable;
@@ -47,6 +48,7 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
   private PluginContext ctx;
   private FlarePluginConfiguration config;
   private IgniteLogger log;
+  private FlareExecutors executors;
   private final long idPrefix = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
   @Override
@@ -118,6 +120,15 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
       }
     }
     cfg.setIncludeEventTypes(merged);
+    ClassLoader loader = cfg.getClassLoader();
+    if (loader == null) {
+      loader = Thread.currentThread().getContextClassLoader();
+    }
+    if (loader == null) {
+      loader = FlarePluginProvider.class.getClassLoader();
+    }
+    executors = new FlareExecutors(config, cfg.getIgniteInstanceName(), loader, client);
+    registry.registerExtension(FlareExecutors.class, executors);
   }
 
   private static FlarePluginConfiguration findConfig(IgniteConfiguration cfg) {
@@ -174,7 +185,7 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
 
   @Override
   public void onIgniteStart() {
-    plugin.setNode(new FlareNode(ctx.grid(), config, log, idPrefix));
+    plugin.setNode(new FlareNode(ctx.grid(), config, log, idPrefix, executors));
   }
 
   @Override
@@ -186,7 +197,9 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
     try {
       plugin.node().stop();
     } catch (IllegalStateException notStarted) {
-      // never started
+      if (executors != null) {
+        executors.shutdown(); // the node failed to start: release the threads anyway
+      }
     }
   }
 

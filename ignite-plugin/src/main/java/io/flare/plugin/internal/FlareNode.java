@@ -36,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -90,6 +89,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private final java.util.concurrent.atomic.AtomicLong classRequestIds =
       new java.util.concurrent.atomic.AtomicLong();
   private final ObjectStore store;
+  private final FlareExecutors executors;
   private final ThreadPoolExecutor io;
   private final Transport transport;
   private final Scheduler scheduler;
@@ -112,7 +112,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private record Fetch(UUID owner, CompletableFuture<Result> result) {}
 
   public FlareNode(
-      Ignite ignite, FlarePluginConfiguration config, IgniteLogger log, long idPrefix) {
+      Ignite ignite,
+      FlarePluginConfiguration config,
+      IgniteLogger log,
+      long idPrefix,
+      FlareExecutors executors) {
     this.ids = new ObjectId.Generator(idPrefix);
     this.ignite = ignite;
     this.config = config;
@@ -125,7 +129,6 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       cl = Thread.currentThread().getContextClassLoader();
     }
     this.loader = cl != null ? cl : FlareNode.class.getClassLoader();
-    String shortName = ignite.name() != null ? ignite.name() : "node" + NODES.incrementAndGet();
     this.localSpace = new CodeSpace(loader);
     this.store =
         new ObjectStore(
@@ -135,42 +138,15 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             config.isOwnDataRegion(),
             config.effectiveStoreMaxSize());
     AtomicInteger ioSeq = new AtomicInteger();
-    this.io =
-        new ThreadPoolExecutor(
-            2,
-            2,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "flare-io-" + shortName + "-" + ioSeq.incrementAndGet());
-              t.setDaemon(true);
-              t.setContextClassLoader(loader);
-              return t;
-            });
-    io.allowCoreThreadTimeOut(true);
+    this.executors = executors;
+    this.io = executors.io;
     this.scheduler = new Scheduler(ignite, this);
     boolean server = !ignite.cluster().localNode().isClient();
-    this.worker =
-        server
-            ? new Worker(
-                this,
-                config.effectiveWorkerThreads(),
-                config.getMaxWorkerThreads(),
-                loader,
-                shortName)
-            : null;
+    this.worker = server ? new Worker(this, executors.workers) : null;
     this.transport = new Transport(ignite, io, log, this::onMessage);
     this.actors = new Actors(this, config.getActorShards());
     this.lineage = config.isLineageEnabled() ? new io.flare.lineage.LineageTable(ignite) : null;
-    this.recovery =
-        java.util.concurrent.Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "flare-recovery-" + shortName);
-              t.setDaemon(true);
-              t.setContextClassLoader(loader);
-              return t;
-            });
+    this.recovery = executors.recovery;
     this.nodeLeftListener =
         evt -> {
           UUID left = evt.eventNode().id();
@@ -1850,8 +1826,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (worker != null) {
       worker.stop();
     }
-    io.shutdownNow();
-    recovery.shutdownNow();
+    executors.shutdown();
   }
 
   @Override

@@ -5,9 +5,6 @@ import io.flare.api.spi.FlareRuntimes;
 import io.flare.store.ObjectId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the tasks sent to this node on Flare's own worker pool, never on Ignite's pools.
@@ -39,27 +36,9 @@ final class Worker {
         }
       };
 
-  Worker(FlareNode node, int threads, int maxThreads, ClassLoader loader, String name) {
+  Worker(FlareNode node, ForkJoinPool pool) {
     this.node = node;
-    AtomicInteger seq = new AtomicInteger();
-    this.pool =
-        new ForkJoinPool(
-            threads,
-            p -> {
-              ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-              t.setName("flare-worker-" + name + "-" + seq.incrementAndGet());
-              t.setContextClassLoader(loader);
-              t.setDaemon(true);
-              return t;
-            },
-            null,
-            true,
-            0,
-            maxThreads,
-            1,
-            p -> true,
-            60,
-            TimeUnit.SECONDS);
+    this.pool = pool;
   }
 
   void execute(TaskSpec spec) {
@@ -87,7 +66,7 @@ final class Worker {
   }
 
   void stop() {
-    pool.shutdownNow();
+    // the pool belongs to FlareExecutors, which shuts it down
   }
 
   int activeThreads() {

@@ -1,0 +1,93 @@
+package io.flare.plugin.internal;
+
+import io.flare.plugin.FlarePluginConfiguration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ignite.plugin.Extension;
+
+/**
+ * Flare's own threads on a node, created and registered as an Ignite extension in {@code
+ * initExtensions}, so tasks never run on (or starve) Ignite's public, system or service pools.
+ *
+ * <ul>
+ *   <li>{@code workers} (servers only): a {@link ForkJoinPool} of {@code workerThreads} that runs
+ *       tasks and actor methods; a task blocked in {@code Flare.get} lends its slot (managed
+ *       blocking), up to {@code maxWorkerThreads} threads in all.
+ *   <li>{@code io}: two threads that flush message batches and run callbacks.
+ *   <li>{@code recovery}: threads for work that may block on the cluster (lineage re-runs,
+ *       lost-partition handling, freeing a departed node's objects), kept off {@code io}.
+ * </ul>
+ */
+public final class FlareExecutors implements Extension {
+  final ForkJoinPool workers;
+  final ThreadPoolExecutor io;
+  final ExecutorService recovery;
+
+  public FlareExecutors(
+      FlarePluginConfiguration config, String nodeName, ClassLoader loader, boolean client) {
+    String name = nodeName == null ? "default" : nodeName;
+    AtomicInteger seq = new AtomicInteger();
+    this.workers =
+        client
+            ? null
+            : new ForkJoinPool(
+                config.effectiveWorkerThreads(),
+                p -> {
+                  ForkJoinWorkerThread t =
+                      ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+                  t.setName("flare-worker-" + name + "-" + seq.incrementAndGet());
+                  t.setContextClassLoader(loader);
+                  t.setDaemon(true);
+                  return t;
+                },
+                null,
+                true,
+                0,
+                config.getMaxWorkerThreads(),
+                1,
+                p -> true,
+                60,
+                TimeUnit.SECONDS);
+    this.io =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "flare-io-" + name + "-" + seq.incrementAndGet());
+              t.setDaemon(true);
+              t.setContextClassLoader(loader);
+              return t;
+            });
+    io.allowCoreThreadTimeOut(true);
+    this.recovery =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "flare-recovery-" + name + "-" + seq.incrementAndGet());
+              t.setDaemon(true);
+              t.setContextClassLoader(loader);
+              return t;
+            });
+  }
+
+  /** Threads in the worker pool now (including spares for blocked tasks); 0 on clients. */
+  public int workerThreads() {
+    return workers == null ? 0 : workers.getPoolSize();
+  }
+
+  public void shutdown() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
+    io.shutdownNow();
+    recovery.shutdownNow();
+  }
+}
