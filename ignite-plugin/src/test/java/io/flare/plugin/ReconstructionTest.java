@@ -8,7 +8,9 @@ import io.flare.api.ObjectRef;
 import io.flare.api.exception.ObjectLostException;
 import io.flare.plugin.internal.FlareNode;
 import io.flare.plugin.internal.IgniteRuntimeFactory;
+import io.flare.plugin.testing.Await;
 import io.flare.plugin.testing.TestCluster;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,16 @@ class ReconstructionTest {
       }
       long[] before = flare.get(cur);
       assertThat(before[0]).isEqualTo(5);
+      // drop the intermediates: only their lineage (held by the last task) can bring them back
+      FlareNode owner = IgniteRuntimeFactory.nodeOf(client);
+      int ownedChain = owner.ownedObjectCount();
+      Await.until(
+          "the dropped intermediates are freed",
+          Duration.ofSeconds(30),
+          () -> {
+            System.gc();
+            return owner.ownedObjectCount() < ownedChain;
+          });
       // the whole chain ran where the first block was: that node holds every value
       int holder = indexOf(c, before[1]);
       c.stop(holder);

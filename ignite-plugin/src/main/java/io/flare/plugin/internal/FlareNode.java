@@ -1383,6 +1383,13 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return;
     }
     t.node = node;
+    if (!node.equals(localId) && scheduler.isGone(node)) {
+      // it left between the pick and now; the node-left scan may already have run
+      scheduler.release(node);
+      t.node = null;
+      dispatch(e);
+      return;
+    }
     TaskSpec spec = t.spec;
     if (spec.args() != t.args) {
       spec = spec.withArgs(t.args);

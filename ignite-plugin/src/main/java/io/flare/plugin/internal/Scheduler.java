@@ -110,7 +110,7 @@ final class Scheduler {
       ClusterNode holder = node.store().primaryNode(biggest);
       if (holder != null) {
         for (Worker w : all) {
-          if (w.id().equals(holder.id()) && offers(w, need)) {
+          if (w.id().equals(holder.id()) && offers(w, need) && !departed.contains(w.id())) {
             return take(w.id());
           }
         }
@@ -122,7 +122,7 @@ final class Scheduler {
     int start = n == 0 ? 0 : Math.floorMod(rotor++, n);
     for (int i = 0; i < n; i++) {
       Worker w = all.get((start + i) % n);
-      if (!need.isEmpty() && !offers(w, need)) {
+      if ((!need.isEmpty() && !offers(w, need)) || departed.contains(w.id())) {
         continue;
       }
       int load = load(w.id());
@@ -152,8 +152,17 @@ final class Scheduler {
     }
   }
 
+  /** Nodes seen leaving; marked before the owner scans its tasks on them. */
+  private final java.util.Set<UUID> departed = ConcurrentHashMap.newKeySet();
+
   void nodeLeft(UUID id) {
+    departed.add(id);
     inflight.remove(id);
     topVer = -1;
+  }
+
+  /** True once {@code id} left (or is not in the topology): a task sent there must go elsewhere. */
+  boolean isGone(UUID id) {
+    return departed.contains(id) || ignite.cluster().node(id) == null;
   }
 }
