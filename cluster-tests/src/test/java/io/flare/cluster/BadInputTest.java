@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,9 +106,6 @@ class BadInputTest {
   }
 
   @Test
-  @Disabled(
-      "needs a runtime change: IgniteRuntimeFactory.startFromXml should name the discovery"
-          + " addresses it tried (Ignite's message says only 'Join process timed out')")
   void clientWithNoServer_failsNamingTheAddressesItTried() {
     PortBlock nobody = PortBlock.allocate(3);
     Throwable t = lonelyClient(nobody);

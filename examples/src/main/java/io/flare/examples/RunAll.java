@@ -22,7 +22,9 @@ public final class RunAll {
       List.of(
           new Example("ParallelTasks", ParallelTasks::runAndPrint),
           new Example("MatrixDag", MatrixDag::runAndPrint),
-          new Example("Aggregation", Aggregation::runAndPrint));
+          new Example("Aggregation", Aggregation::runAndPrint),
+          new Example("CounterActor", CounterActor::runAndPrint),
+          new Example("MessageActor", MessageActor::runAndPrint));
 
   private RunAll() {}
 

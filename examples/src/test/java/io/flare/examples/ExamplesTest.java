@@ -83,4 +83,23 @@ class ExamplesTest {
     assertThat(Aggregation.treeRounds(8, 4)).isEqualTo(3);
     assertThat(Aggregation.treeRounds(1, 4)).isZero();
   }
+
+  @Test
+  void counterActor_incrementsInCallOrder() {
+    assertThat(CounterActor.run()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10);
+  }
+
+  @Test
+  void messageActor_receivesEveryWorkersMessagesInOrder() throws Exception {
+    java.util.List<String> got = MessageActor.run();
+    assertThat(got).hasSize(MessageActor.WORKERS * MessageActor.MESSAGES);
+    for (int j = 0; j < MessageActor.WORKERS; j++) {
+      String suffix = " from worker " + j + ".";
+      java.util.List<String> mine = got.stream().filter(m -> m.endsWith(suffix)).toList();
+      assertThat(mine).hasSize(MessageActor.MESSAGES);
+      for (int i = 0; i < MessageActor.MESSAGES; i++) {
+        assertThat(mine.get(i)).isEqualTo("Message " + i + suffix);
+      }
+    }
+  }
 }

@@ -185,7 +185,9 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
 
   @Override
   public void onIgniteStart() {
-    plugin.setNode(new FlareNode(ctx.grid(), config, log, idPrefix, executors));
+    FlareNode node = new FlareNode(ctx.grid(), config, log, idPrefix, executors);
+    plugin.setNode(node);
+    node.announce(); // listener registered: from now on other nodes may send work here
   }
 
   @Override

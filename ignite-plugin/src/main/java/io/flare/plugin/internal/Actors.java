@@ -196,7 +196,7 @@ final class Actors implements ShardHosts.Listener {
   }
 
   private void sendCreate(String id, int shard, long since) {
-    UUID host = dir.hostOf(shard);
+    UUID host = readyHost(shard);
     if (host == null) {
       if (System.currentTimeMillis() - since < ROUTE_TIMEOUT_MS && node.isRunning()) {
         timer.schedule(() -> sendCreate(id, shard, since), 20, TimeUnit.MILLISECONDS);
@@ -275,7 +275,7 @@ final class Actors implements ShardHosts.Listener {
       return;
     }
     ActorHandleImpl<?> h = t.actor;
-    UUID host = dir.hostOf(h.shard());
+    UUID host = readyHost(h.shard());
     if (host == null) {
       if (System.currentTimeMillis() - since > ROUTE_TIMEOUT_MS) {
         node.completeOwned(
@@ -350,7 +350,7 @@ final class Actors implements ShardHosts.Listener {
         dir.releaseName(r.name, r.id);
       }
     }
-    UUID host = dir.hostOf(handle.shard());
+    UUID host = readyHost(handle.shard());
     if (host == null) {
       return; // no live host: the shard's next host reads the registry
     }
@@ -394,6 +394,12 @@ final class Actors implements ShardHosts.Listener {
   ActorHandleImpl<?> handle(
       String id, String className, int shard, int maxPending, int maxRetries) {
     return new ActorHandleImpl<>(id, className, shard, maxPending, maxRetries, node);
+  }
+
+  /** The node hosting a shard, if its Flare is up (else null: route again shortly). */
+  private UUID readyHost(int shard) {
+    UUID host = dir.hostOf(shard);
+    return host != null && node.isReady(host) ? host : null;
   }
 
   // ------------------------------------------------------------------ host side

@@ -144,6 +144,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     boolean server = !ignite.cluster().localNode().isClient();
     this.worker = server ? new Worker(this, executors.workers) : null;
     this.transport = new Transport(ignite, io, log, this::onMessage);
+    ready.add(localId);
     this.actors = new Actors(this, config.getActorShards());
     this.lineage = config.isLineageEnabled() ? new io.flare.lineage.LineageTable(ignite) : null;
     this.recovery = executors.recovery;
@@ -499,9 +500,15 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
+  /** Runs on the JDK's shared Cleaner thread: count only, never block there. */
   private void release(ObjectId id, Entry e) {
-    e.refs.decrementAndGet();
-    maybeFree(e);
+    if (e.refs.decrementAndGet() <= 0 && running) {
+      try {
+        recovery.execute(() -> maybeFree(e));
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        // the node stops: its objects go with it
+      }
+    }
   }
 
   private void unpin(Entry e) {
@@ -535,7 +542,13 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         () -> {
           if (b.count.decrementAndGet() == 0) {
             borrows.remove(id, b);
-            sendDelta(b.owner, id, -1);
+            if (running) {
+              try {
+                recovery.execute(() -> sendDelta(b.owner, id, -1));
+              } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the node stops
+              }
+            }
           }
         });
   }
@@ -806,6 +819,32 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return true;
   }
 
+  /**
+   * Nodes whose Flare is up (their message listener registered). A node appears in the topology,
+   * with Flare's attributes, before its plugin registers the listener; messages sent in between
+   * would be lost, so work goes only to nodes that answered HELLO or said HELLO themselves.
+   */
+  private final java.util.Set<UUID> ready = ConcurrentHashMap.newKeySet();
+
+  boolean isReady(UUID node) {
+    return ready.contains(node);
+  }
+
+  /** Tells every other Flare node that this one is up; each answers READY. */
+  public void announce() {
+    for (ClusterNode n : ignite.cluster().forRemotes().nodes()) {
+      if (FlareAttributes.isFlareNode(n)) {
+        transport.send(n.id(), Message.HELLO, Boolean.TRUE);
+      }
+    }
+  }
+
+  private void markReady(UUID node) {
+    if (ready.add(node)) {
+      scheduler.nodeReady();
+    }
+  }
+
   /** Where an owned object's value is stored, or {@code null} if it is inline or pending. */
   public StoredLocation storedLocationOf(ObjectRef<?> ref) {
     Entry e = entries.get(asRef(ref).objectId());
@@ -1016,19 +1055,16 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
     long deadline =
         timeoutMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
-    List<CompletableFuture<Result>> futures = new ArrayList<>(refs.size());
     for (ObjectRef<T> ref : refs) {
-      futures.add(resultOf(asRef(ref)));
+      resultOf(asRef(ref)); // start every remote fetch at once
     }
     List<T> out = new ArrayList<>(refs.size());
-    for (int i = 0; i < refs.size(); i++) {
+    for (ObjectRef<T> ref : refs) {
       long left =
           deadline == Long.MAX_VALUE
               ? Long.MAX_VALUE
               : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-      @SuppressWarnings("unchecked")
-      T v = (T) decode(await(futures.get(i), left, asRef(refs.get(i))));
-      out.add(v);
+      out.add(get(ref, left));
     }
     return out;
   }
@@ -1624,6 +1660,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
                   transport.send(from, Message.FETCH_REPLY, new Message.ResultItem(id, 0, r)));
         }
       }
+      case Message.HELLO -> {
+        markReady(from);
+        transport.send(from, Message.READY, Boolean.TRUE);
+      }
+      case Message.READY -> markReady(from);
       case Message.REFCOUNT -> {
         for (Object o : items) {
           Message.RefDelta d = (Message.RefDelta) o;
@@ -1675,6 +1716,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     scheduleLostPartitionReset();
     spaces.remove(left); // release the classes of a driver that left
     scheduler.nodeLeft(left);
+    ready.remove(left);
     for (Map.Entry<ObjectId, Fetch> f : fetches.entrySet()) {
       if (f.getValue().owner().equals(left)) {
         completeFetch(f.getKey(), lost(f.getKey(), "its owner node " + left + " left the cluster"));

@@ -96,9 +96,45 @@ public final class IgniteRuntimeFactory implements FlareRuntimeFactory {
       }
       return Ignition.start(where);
     } catch (IgniteException | IOException e) {
-      throw new FlareException(
-          "Cannot start a Flare node from '" + path + "': " + rootMessage(e), e);
+      String hint = "";
+      String msg = rootMessage(e);
+      if (msg.contains("Join process timed out")
+          || msg.contains("Failed to connect to any address")) {
+        hint = joinHint(where, url);
+      }
+      throw new FlareException("Cannot start a Flare node from '" + path + "': " + msg + hint, e);
     }
+  }
+
+  /**
+   * For a node that found no cluster to join: the addresses it tried and the timeout, read back
+   * from the same file (best effort).
+   */
+  private static String joinHint(String where, boolean url) {
+    try (org.springframework.context.support.GenericApplicationContext ctx =
+        new org.springframework.context.support.GenericApplicationContext()) {
+      org.springframework.beans.factory.xml.XmlBeanDefinitionReader reader =
+          new org.springframework.beans.factory.xml.XmlBeanDefinitionReader(ctx);
+      reader.loadBeanDefinitions(
+          url
+              ? new org.springframework.core.io.UrlResource(where)
+              : new org.springframework.core.io.FileSystemResource(where));
+      ctx.refresh();
+      for (IgniteConfiguration cfg : ctx.getBeansOfType(IgniteConfiguration.class).values()) {
+        if (cfg.getDiscoverySpi() instanceof TcpDiscoverySpi spi) {
+          String addresses = String.valueOf(spi.getIpFinder().getRegisteredAddresses());
+          return "; no node answered at "
+              + addresses
+              + " within joinTimeout="
+              + spi.getJoinTimeout()
+              + " ms: check that the servers run and are reachable, or set"
+              + " flare.discovery.addresses / flare.join.timeout";
+        }
+      }
+    } catch (RuntimeException | LinkageError | java.io.IOException ignored) {
+      // best effort
+    }
+    return "";
   }
 
   private static String rootMessage(Throwable e) {

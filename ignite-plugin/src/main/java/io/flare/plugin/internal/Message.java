@@ -25,7 +25,14 @@ final class Message {
   static final byte CLASS_REPLY = 9;
   static final byte REFETCH = 10;
   static final byte REFCOUNT = 11;
-  static final int TYPES = 12;
+
+  /** A node's Flare started (its listener is registered): answer with READY. */
+  static final byte HELLO = 12;
+
+  /** Answer to HELLO: this node's Flare is up too. */
+  static final byte READY = 13;
+
+  static final int TYPES = 14;
 
   /** A ref serialized inside a value: the object and its owner. */
   record Contained(ObjectId id, UUID owner) {}
@@ -91,6 +98,9 @@ final class Message {
           out.writeVarInt(d.delta(), false);
         }
         case CANCEL, FETCH, REFETCH -> writeId(out, (ObjectId) item);
+        case HELLO, READY -> {
+          // no body
+        }
         case CLASS_REQUEST, CLASS_REPLY -> {
           ClassBytes c = (ClassBytes) item;
           out.writeVarLong(c.request(), true);
@@ -137,6 +147,7 @@ final class Message {
         }
         case CANCEL, FETCH, REFETCH -> items.add(readId(in));
         case REFCOUNT -> items.add(new RefDelta(readId(in), in.readVarInt(false)));
+        case HELLO, READY -> items.add(Boolean.TRUE);
         case CLASS_REQUEST, CLASS_REPLY -> {
           long req = in.readVarLong(true);
           String name = in.readString();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cluster.ClusterNode;
@@ -41,7 +42,7 @@ final class Scheduler {
       Collection<ClusterNode> nodes = ignite.cluster().forServers().nodes();
       List<Worker> list = new ArrayList<>();
       for (ClusterNode n : nodes) {
-        if (FlareAttributes.isFlareNode(n)) {
+        if (FlareAttributes.isFlareNode(n) && node.isReady(n.id())) {
           list.add(new Worker(n.id(), FlareAttributes.resources(n)));
         }
       }
@@ -58,6 +59,9 @@ final class Scheduler {
    */
   void checkFeasible(Map<String, Double> resources, String function) {
     List<Worker> all = servers();
+    if (all.isEmpty()) {
+      all = awaitReadyServers();
+    }
     if (all.isEmpty()) {
       throw new IllegalStateException(
           "No Flare server node in the cluster to run "
@@ -80,6 +84,35 @@ final class Scheduler {
             + function
             + " asks for; nodes offer "
             + offered);
+  }
+
+  /**
+   * Right after this node joined, servers may not have answered its HELLO yet: wait (at most 10 s)
+   * while Flare servers are in the topology but none is ready.
+   */
+  private List<Worker> awaitReadyServers() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      boolean anyFlareServer = false;
+      for (ClusterNode n : ignite.cluster().forServers().nodes()) {
+        anyFlareServer |= FlareAttributes.isFlareNode(n);
+      }
+      if (!anyFlareServer) {
+        return List.of();
+      }
+      topVer = -1;
+      List<Worker> all = servers();
+      if (!all.isEmpty()) {
+        return all;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+    }
+    return servers();
   }
 
   private static boolean offers(Worker w, Map<String, Double> need) {
@@ -154,6 +187,11 @@ final class Scheduler {
 
   /** Nodes seen leaving; marked before the owner scans its tasks on them. */
   private final java.util.Set<UUID> departed = ConcurrentHashMap.newKeySet();
+
+  /** A node's Flare answered: schedule on it from now on. */
+  void nodeReady() {
+    topVer = -1;
+  }
 
   void nodeLeft(UUID id) {
     departed.add(id);
