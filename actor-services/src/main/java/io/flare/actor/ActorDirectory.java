@@ -92,7 +92,11 @@ public final class ActorDirectory {
           c.setName(SHARD_PREFIX + s);
           c.setService(new ActorHostService(s));
           c.setTotalCount(1);
-          c.setMaxPerNodeCount(1);
+          // Plain cluster singletons all land on one node; an affinity key places each shard
+          // on the primary node of its key's partition, spreading shards over the servers and
+          // moving each to the partition's new primary when its node dies.
+          c.setCacheName(ACTORS);
+          c.setAffinityKey("shard-" + s);
           c.setNodeFilter(new FlareServerFilter());
           missing.add(c);
         }
@@ -182,15 +186,30 @@ public final class ActorDirectory {
     actors.remove(id);
   }
 
-  /** The live actors of a shard. */
+  /**
+   * The live actors of a shard. Retries while the topology changes under the scan (a node left);
+   * empty if it still fails (the shard's next host reads the registry again).
+   */
   public List<ActorRecord> liveInShard(int shard) {
-    List<ActorRecord> out = new ArrayList<>();
-    try (var cursor = actors.query(new ScanQuery<>(new ShardFilter(shard)))) {
-      for (Cache.Entry<String, ActorRecord> e : cursor) {
-        out.add(e.getValue());
+    for (int attempt = 0; ; attempt++) {
+      List<ActorRecord> out = new ArrayList<>();
+      try (var cursor = actors.query(new ScanQuery<>(new ShardFilter(shard)))) {
+        for (Cache.Entry<String, ActorRecord> e : cursor) {
+          out.add(e.getValue());
+        }
+        return out;
+      } catch (RuntimeException e) {
+        if (attempt >= 5) {
+          return List.of();
+        }
+        try {
+          Thread.sleep(100L << attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return List.of();
+        }
       }
     }
-    return out;
   }
 
   /**

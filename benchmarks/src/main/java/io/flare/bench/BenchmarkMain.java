@@ -61,8 +61,8 @@ public final class BenchmarkMain {
               t.setDaemon(true);
               return t;
             });
-    try (BenchCluster cluster = new BenchCluster()) {
-      BenchContext context = new BenchContext(settings, cluster);
+    try (BenchCluster cluster = new BenchCluster();
+        BenchContext context = new BenchContext(settings, cluster)) {
       for (Benchmark b : selected) {
         System.gc();
         System.out.println(b.name() + " ...");

@@ -10,10 +10,13 @@ import java.util.List;
 public final class Benchmarks {
   private Benchmarks() {}
 
-  /** All benchmarks: the embedded ones, then their client-node variants, then the scaling run. */
+  /**
+   * All benchmarks: the task and small-value ones embedded, then their client-node variants, the
+   * scaling run, the object store's GB/s (embedded and client JVM), and the actor benchmarks.
+   */
   public static List<Benchmark> all() {
     List<Benchmark> all = new ArrayList<>();
-    for (Side side : Side.values()) {
+    for (Side side : List.of(Side.EMBEDDED, Side.CLIENT)) {
       all.add(new SingleClientTasksSync(side));
       all.add(new SingleClientTasksAsync(side));
       all.add(new SingleClientTasksAndGetBatch(side));
@@ -29,6 +32,19 @@ public final class Benchmarks {
       all.add(SeedAggregate.tree(side));
     }
     all.add(new TasksScaling());
+    // The object store's throughput: embedded, then from a client JVM to a server JVM.
+    for (Side side : List.of(Side.EMBEDDED, Side.CLIENT_JVM)) {
+      all.add(SingleClientGigabytes.put(side));
+      all.add(SingleClientGigabytes.get(side));
+    }
+    // Actors: creation and memory on one node, then calls on the two-server cluster.
+    all.add(new ManyActors());
+    all.add(new IdleActors());
+    for (Side side : List.of(Side.EMBEDDED, Side.CLIENT)) {
+      for (ActorCalls.Kind kind : ActorCalls.Kind.values()) {
+        all.add(new ActorCalls(kind, side));
+      }
+    }
     return all;
   }
 }

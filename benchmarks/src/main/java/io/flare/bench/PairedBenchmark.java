@@ -23,6 +23,11 @@ public abstract class PairedBenchmark implements Benchmark {
     return baseName + side.suffix();
   }
 
+  /** The node this row drives from; the actor rows use the two-server cluster. */
+  protected Driver driver(BenchContext context, Side side) {
+    return context.driver(side);
+  }
+
   /** The peer's operation this row compares with, for {@link Peer#label}. */
   protected abstract String baseline(Peer peer);
 
@@ -48,7 +53,7 @@ public abstract class PairedBenchmark implements Benchmark {
 
   @Override
   public final List<Result> run(BenchContext context) throws Exception {
-    Driver driver = context.driver(side);
+    Driver driver = driver(context, side);
     Settings s = context.settings();
     Measure.Outcome o =
         Measure.sideBySide(

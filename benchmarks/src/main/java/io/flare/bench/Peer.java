@@ -21,7 +21,24 @@ public interface Peer {
     /** Read a stored {@code byte[]}. */
     GET,
     /** Wait on futures that are already complete. */
-    WAIT
+    WAIT,
+    /** Call a trivial service on another node through a proxy, synchronously. */
+    SERVICE_CALL,
+    /** Deploy many trivial cluster-singleton services at once. */
+    DEPLOY_ALL,
+    /** Store one large {@code byte[]} (100 MB) under one key. */
+    PUT_LARGE,
+    /** Read the large {@code byte[]} back. */
+    GET_LARGE
+  }
+
+  /** A trivial service deployed on another node than the caller's, behind a proxy. */
+  interface RemoteService {
+    /** The id of the node the service runs on, as Flare's {@code getCurrentNodeId()} gives it. */
+    String nodeId();
+
+    /** One synchronous call through the proxy. */
+    int call();
   }
 
   /** A future result of {@link #callAsync}. */
@@ -46,4 +63,26 @@ public interface Peer {
 
   /** The value stored under {@code key}, or {@code null}. */
   byte[] get(int key);
+
+  /**
+   * A trivial service on the server node {@code nodeId} (another node than this one), deployed on
+   * first use; a call to it crosses the network, where a proxy to a local service is a plain method
+   * call.
+   */
+  RemoteService remoteService(String nodeId);
+
+  /**
+   * Deploys {@code count} trivial cluster singletons named {@code prefix + i} in one batch, waits
+   * until they are deployed and calls each once.
+   */
+  void deploySingletons(String prefix, int count);
+
+  /** Undeploys what {@link #deploySingletons} deployed. */
+  void undeploySingletons(String prefix, int count);
+
+  /** Stores a large {@code value} as the single entry of a cache sized for it. */
+  void putLarge(byte[] value);
+
+  /** The value {@link #putLarge} stored. */
+  byte[] getLarge();
 }

@@ -5,7 +5,7 @@ package io.flare.bench;
  *
  * @param name the benchmark's name, Ray's where Ray has one
  * @param unit {@code tasks/s}, {@code calls/s}, {@code batches/s}, {@code GB/s} (higher is better),
- *     or {@code s}, {@code us/task}, {@code MB} (lower is better)
+ *     or {@code s}, {@code us/task}, {@code MB}, {@code KB/actor} (lower is better)
  * @param flare Flare's figure (the median of the measured rounds)
  * @param baseline what Flare is compared with, such as {@code ignite compute().callAsync}
  * @param baselineValue the baseline's figure, measured the same way in the same run
@@ -19,6 +19,9 @@ public record Result(
 
   /** True for units where a smaller figure is the better one. */
   public boolean lowerIsBetter() {
-    return unit.equals("s") || unit.equals("us/task") || unit.equals("MB");
+    return unit.equals("s")
+        || unit.equals("us/task")
+        || unit.equals("MB")
+        || unit.equals("KB/actor");
   }
 }

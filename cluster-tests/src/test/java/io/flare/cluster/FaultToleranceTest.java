@@ -187,17 +187,25 @@ class FaultToleranceTest {
     for (int i = 0; i < 12; i++) {
       blocks.add(Flare.task(FaultToleranceTest::block, i).remote());
     }
-    List<long[]> first = Flare.get(blocks, 60_000);
-    String victimNode = Flare.task(FaultToleranceTest::nodeOf, blocks.get(0)).remote().get(30_000);
+    // where each value lives, found by tasks that run there: the driver does not read the
+    // values first (it would keep cached copies, which would answer instead of the lineage)
+    List<ObjectRef<String>> whereRefs = new ArrayList<>();
+    for (ObjectRef<long[]> b : blocks) {
+      whereRefs.add(Flare.task(FaultToleranceTest::nodeOf, b).remote());
+    }
+    List<String> where = Flare.get(whereRefs, 60_000);
+    String victimNode = where.get(0);
     int victim = indexOf(victimNode);
-    long victimTag = victimNode.hashCode();
     int onVictim = 0;
-    for (long[] b : first) {
-      if (b[1] == victimTag) {
+    for (String w : where) {
+      if (w.equals(victimNode)) {
         onVictim++;
       }
     }
     assertThat(onVictim).isGreaterThan(0);
+    io.flare.plugin.internal.FlareNode owner =
+        io.flare.plugin.internal.IgniteRuntimeFactory.nodeOf(client);
+    long reconstructedBefore = owner.reconstructions();
     long killedAt = System.nanoTime();
     cluster.kill(victim);
     long[] again = Flare.get(blocks.get(0), 120_000);
@@ -209,11 +217,20 @@ class FaultToleranceTest {
             + " killed node) %.2f s%n",
         firstReconstructed, blocks.size(), onVictim, allBack);
     assertThat(again[0]).isEqualTo(0);
-    assertThat(again[1]).isNotEqualTo(victimTag);
+    long victimTag = victimNode.hashCode();
+    int recomputed = 0;
     for (int i = 0; i < all.size(); i++) {
       assertThat(all.get(i)[0]).isEqualTo(i);
-      assertThat(all.get(i)[1]).isNotEqualTo(victimTag);
+      if (where.get(i).equals(victimNode) && all.get(i)[1] != victimTag) {
+        recomputed++; // was on the victim, computed again on a surviving node
+      }
     }
+    // A value whose partition was still moving off the victim may survive there: everything
+    // else that was on the victim had to be computed again from lineage.
+    System.out.printf(
+        "[fault] %d of %d results computed again from lineage%n", recomputed, onVictim);
+    assertThat(recomputed).isGreaterThan(0);
+    assertThat(owner.reconstructions() - reconstructedBefore).isGreaterThanOrEqualTo(recomputed);
     heal();
   }
 

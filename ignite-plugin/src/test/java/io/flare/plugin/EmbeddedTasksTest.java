@@ -309,4 +309,21 @@ class EmbeddedTasksTest {
     }
     assertThat(sum).isEqualTo(20_000L * 20_001 / 2);
   }
+
+  @Test
+  void retryExceptions_reRunsAThrowingTask_upToMaxRetries() {
+    Fns.FLAKY_CALLS.set(0);
+    assertThat(Flare.task(Fns::flaky, 2).setRetryExceptions(true).setMaxRetries(3).remote().get())
+        .isEqualTo(3);
+    Fns.FLAKY_CALLS.set(0);
+    assertThatThrownBy(() -> Flare.task(Fns::flaky, 2).remote().get())
+        .isInstanceOf(TaskException.class);
+    assertThat(Fns.FLAKY_CALLS.get()).isEqualTo(1); // without retryExceptions: no re-run
+    Fns.FLAKY_CALLS.set(0);
+    assertThatThrownBy(
+            () ->
+                Flare.task(Fns::flaky, 5).setRetryExceptions(true).setMaxRetries(2).remote().get())
+        .isInstanceOf(TaskException.class)
+        .hasRootCauseMessage("flaky call 3");
+  }
 }

@@ -166,6 +166,19 @@ public final class Fns {
     }
   }
 
+  /** Counts calls of {@link #flaky}. */
+  public static final java.util.concurrent.atomic.AtomicInteger FLAKY_CALLS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Throws on its first {@code failures} calls, then returns the number of calls. */
+  public static int flaky(int failures) {
+    int n = FLAKY_CALLS.incrementAndGet();
+    if (n <= failures) {
+      throw new IllegalStateException("flaky call " + n);
+    }
+    return n;
+  }
+
   public static int throwCustom(int code) {
     throw new CustomException("custom failure", code);
   }

@@ -133,6 +133,11 @@ class ObjectStoreTest {
       long[] big = Fns.longs(3_000_000);
       ObjectRef<long[]> ref = flare.put(big);
       assertThat(flare.get(ref)).isEqualTo(big);
+      // read again on the same node: answered from the node's cache, not fetched again
+      ObjectStore clientStore = IgniteRuntimeFactory.nodeOf(client).store();
+      long hitsBefore = clientStore.remoteChunkHitsAndMisses()[0];
+      assertThat(flare.get(ref)).isEqualTo(big);
+      assertThat(clientStore.remoteChunkHitsAndMisses()[0]).isGreaterThan(hitsBefore);
       assertThat(flare.get(flare.task(Fns::sumLongs, ref).remote())).isEqualTo(Fns.sumLongs(big));
       assertThat(flare.get(flare.task(Fns::sumLongs, big).remote())).isEqualTo(Fns.sumLongs(big));
     }

@@ -28,6 +28,11 @@ class ReconstructionTest {
     return a;
   }
 
+  /** The node this runs on: a task over a stored value runs where the value lives. */
+  public static String holderOf(long[] a) {
+    return Flare.getRuntimeContext().getCurrentNodeId();
+  }
+
   public static long[] plusOne(long[] a) {
     long[] b = a.clone();
     b[0]++;
@@ -54,14 +59,23 @@ class ReconstructionTest {
       Ignite client = c.startNode(true, cfg -> {});
       FlareRuntime flare = IgniteFlare.attach(client);
       ObjectRef<long[]> r = flare.task(ReconstructionTest::block, 42).remote();
-      long[] first = flare.get(r);
-      int holder = indexOf(c, first[1]);
+      // where the value lives, found by a task that runs there (the driver does not read it:
+      // a driver that read it keeps a cached copy, which would answer instead of the lineage)
+      String where = flare.get(flare.task(ReconstructionTest::holderOf, r).remote());
+      int holder = indexOf(c, where.hashCode());
       c.stop(holder);
       long[] again = flare.get(r, 60_000);
       assertThat(again[0]).isEqualTo(42);
       assertThat(indexOf(c, again[1])).isNotEqualTo(holder);
       FlareNode owner = IgniteRuntimeFactory.nodeOf(client);
       assertThat(owner.reconstructions()).isGreaterThanOrEqualTo(1);
+      io.flare.lineage.LineageTable.LineageRecord rec =
+          owner.lineageTable().get(io.flare.store.ObjectId.parse(r.getId()));
+      assertThat(rec).isNotNull();
+      assertThat(rec.owner).isEqualTo(client.cluster().localNode().id());
+      System.out.printf(
+          "lineage row: key %d chars, spec %d bytes, function %s%n",
+          r.getId().length(), rec.spec.length, rec.function);
     }
   }
 

@@ -409,10 +409,14 @@ final class Actors implements ShardHosts.Listener {
     hostedShards.add(shard);
     admin.execute(
         () -> {
-          for (ActorRecord r : dir.liveInShard(shard)) {
-            if (!hosted.containsKey(r.id) && r.args != null) {
-              incarnate(r.id);
+          try {
+            for (ActorRecord r : dir.liveInShard(shard)) {
+              if (!hosted.containsKey(r.id) && r.args != null && hostedShards.contains(shard)) {
+                incarnate(r.id);
+              }
             }
+          } catch (RuntimeException e) {
+            // the cluster changes under us (a node left, or we stop): the next host retries
           }
         });
   }

@@ -500,14 +500,14 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
-  /** Runs on the JDK's shared Cleaner thread: count only, never block there. */
+  /**
+   * Runs on the shared Cleaner thread. Freeing never blocks there: removing a stored value and its
+   * lineage row are asynchronous cache calls, and a delayed free is scheduled elsewhere.
+   */
   private void release(ObjectId id, Entry e) {
-    if (e.refs.decrementAndGet() <= 0 && running) {
-      try {
-        recovery.execute(() -> maybeFree(e));
-      } catch (java.util.concurrent.RejectedExecutionException stopping) {
-        // the node stops: its objects go with it
-      }
+    e.refs.decrementAndGet();
+    if (running) {
+      maybeFree(e);
     }
   }
 
@@ -542,13 +542,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         () -> {
           if (b.count.decrementAndGet() == 0) {
             borrows.remove(id, b);
-            if (running) {
-              try {
-                recovery.execute(() -> sendDelta(b.owner, id, -1));
-              } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                // the node stops
-              }
-            }
+            sendDelta(b.owner, id, -1); // a queued message: never blocks
           }
         });
   }
@@ -893,6 +887,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   /** Chunks freed here because their owner left the cluster. */
   public long fateSharedChunks() {
     return fateShared.get();
+  }
+
+  /** The lineage table, or {@code null} when lineage is off. INTERNAL API. */
+  public io.flare.lineage.LineageTable lineageTable() {
+    return lineage;
   }
 
   /** Number of lost results this node computed again. */

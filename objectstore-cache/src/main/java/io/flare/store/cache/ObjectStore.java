@@ -65,6 +65,10 @@ public final class ObjectStore {
   private final AtomicLong gcRequests = new AtomicLong();
   private volatile Runnable pressureHook = () -> {};
 
+  /** Chunks fetched from other nodes: an eighth of the heap, at most 256 MiB. */
+  private final ChunkCache remoteChunks =
+      new ChunkCache(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8));
+
   public ObjectStore(
       Ignite ignite, int putBackups, int chunkSize, boolean ownRegion, long maxSize) {
     this.ignite = ignite;
@@ -399,16 +403,33 @@ public final class ObjectStore {
   }
 
   byte[] chunk(StoredLocation loc, int i) {
-    byte[] c;
+    ChunkKey key = loc.key(i);
+    byte[] c = remoteChunks.get(key);
+    if (c != null) {
+      return c;
+    }
+    boolean local;
     try {
-      c = cache(loc.put()).get(loc.key(i));
+      local =
+          ignite
+              .affinity(loc.put() ? PUTS_CACHE : RESULTS_CACHE)
+              .isPrimaryOrBackup(ignite.cluster().localNode(), key);
+      c = cache(loc.put()).get(key);
     } catch (CacheException | IgniteException e) {
       throw lost(loc, e);
     }
     if (c == null) {
       throw lost(loc, null);
     }
+    if (!local) {
+      remoteChunks.put(key, c);
+    }
     return c;
+  }
+
+  /** Reads of remote chunks answered from this node's cache, and those that were fetched. */
+  public long[] remoteChunkHitsAndMisses() {
+    return new long[] {remoteChunks.hits(), remoteChunks.misses()};
   }
 
   private final class ChunkStream extends InputStream {
@@ -525,6 +546,7 @@ public final class ObjectStore {
 
   /** Removes a stored value; asynchronous, best effort. */
   public void remove(StoredLocation loc) {
+    remoteChunks.remove(loc);
     Map<ChunkKey, Boolean> keys = new LinkedHashMap<>();
     for (int i = 0; i < loc.chunks(); i++) {
       keys.put(loc.key(i), Boolean.TRUE);
