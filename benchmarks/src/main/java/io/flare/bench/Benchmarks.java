@@ -32,6 +32,9 @@ public final class Benchmarks {
       all.add(SeedAggregate.tree(side));
     }
     all.add(new TasksScaling());
+    // Tasks from a client node in another JVM to a server JVM (process boundary on both sides).
+    all.add(new SingleClientTasksSync(Side.CLIENT_JVM));
+    all.add(new SingleClientTasksAsync(Side.CLIENT_JVM));
     // The object store's throughput: embedded, then from a client JVM to a server JVM.
     for (Side side : List.of(Side.EMBEDDED, Side.CLIENT_JVM)) {
       all.add(SingleClientGigabytes.put(side));

@@ -52,6 +52,9 @@ public final class ObjectStore {
   public static final String RESULTS_CACHE = "flare-objects";
   public static final String PUTS_CACHE = "flare-puts";
 
+  /** Chunk reads and writes kept in flight at once per value (pipelining over the network). */
+  static final int PIPELINE = 4;
+
   /** Room kept free in the region beyond what a chunk needs. */
   static final long SAFETY_MARGIN = 16L << 20;
 
@@ -257,6 +260,8 @@ public final class ObjectStore {
     private int chunks;
     private long written;
     private boolean spilled;
+    private final java.util.ArrayDeque<org.apache.ignite.lang.IgniteFuture<Void>> inFlight =
+        new java.util.ArrayDeque<>();
 
     Sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
       this.id = id;
@@ -323,8 +328,17 @@ public final class ObjectStore {
       ensureRoom(id, pos, written, knownSize);
       byte[] chunk = pos == buf.length ? buf : Arrays.copyOf(buf, pos);
       try {
-        putChunk(chunk);
+        if (chunks == 0) {
+          putChunk(chunk); // the first chunk may still move to another partition
+        } else {
+          while (inFlight.size() >= PIPELINE) {
+            inFlight.poll().get();
+          }
+          inFlight.add(
+              cache(put).putAsync(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk));
+        }
       } catch (RuntimeException e) {
+        drain();
         abort();
         throw new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
       }
@@ -358,12 +372,34 @@ public final class ObjectStore {
       }
     }
 
+    private void drain() {
+      RuntimeException first = null;
+      while (!inFlight.isEmpty()) {
+        try {
+          inFlight.poll().get();
+        } catch (RuntimeException e) {
+          if (first == null) {
+            first = e;
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
+
     /** Ends the value: its bytes when it stayed small, else its {@link StoredLocation}. */
     public Object finish() {
       if (!spilled) {
         return Arrays.copyOf(buf, pos);
       }
       flushChunk();
+      try {
+        drain();
+      } catch (RuntimeException e) {
+        abort();
+        throw new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
+      }
       if (chunks == 0) {
         flushEmpty();
       }
@@ -435,11 +471,60 @@ public final class ObjectStore {
   private final class ChunkStream extends InputStream {
     private final StoredLocation loc;
     private int next;
+    private int requested;
     private byte[] cur = new byte[0];
     private int pos;
+    private final java.util.ArrayDeque<Object> ahead = new java.util.ArrayDeque<>();
 
     ChunkStream(StoredLocation loc) {
       this.loc = loc;
+    }
+
+    /** Keeps the next few chunks in flight: cached ones at once, others as async gets. */
+    private void prefetch() {
+      while (requested < loc.chunks() && requested - next < PIPELINE) {
+        ChunkKey key = loc.key(requested++);
+        byte[] cached = remoteChunks.get(key);
+        if (cached != null) {
+          ahead.add(cached);
+        } else if (loc.chunks() == 1) {
+          ahead.add(key); // a single chunk: read it directly
+        } else {
+          try {
+            ahead.add(cache(loc.put()).getAsync(key));
+          } catch (CacheException | IgniteException e) {
+            throw lost(loc, e);
+          }
+        }
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private byte[] take() {
+      Object o = ahead.poll();
+      int index = next++;
+      if (o instanceof byte[] b) {
+        return b;
+      }
+      if (o instanceof ChunkKey) {
+        return chunk(loc, index);
+      }
+      byte[] c;
+      try {
+        c = ((org.apache.ignite.lang.IgniteFuture<byte[]>) o).get();
+      } catch (CacheException | IgniteException e) {
+        throw lost(loc, e);
+      }
+      if (c == null) {
+        throw lost(loc, null);
+      }
+      ChunkKey key = loc.key(index);
+      if (!ignite
+          .affinity(loc.put() ? PUTS_CACHE : RESULTS_CACHE)
+          .isPrimaryOrBackup(ignite.cluster().localNode(), key)) {
+        remoteChunks.put(key, c);
+      }
+      return c;
     }
 
     private boolean fill() {
@@ -447,7 +532,8 @@ public final class ObjectStore {
         if (next >= loc.chunks()) {
           return false;
         }
-        cur = chunk(loc, next++);
+        prefetch();
+        cur = take();
         pos = 0;
       }
       return true;
