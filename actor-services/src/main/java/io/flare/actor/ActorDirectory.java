@@ -92,11 +92,9 @@ public final class ActorDirectory {
           c.setName(SHARD_PREFIX + s);
           c.setService(new ActorHostService(s));
           c.setTotalCount(1);
-          // Plain cluster singletons all land on one node; an affinity key places each shard
-          // on the primary node of its key's partition, spreading shards over the servers and
-          // moving each to the partition's new primary when its node dies.
-          c.setCacheName(ACTORS);
-          c.setAffinityKey("shard-" + s);
+          // Plain cluster singletons: Ignite moves them only when their node leaves. (Affinity-
+          // keyed services would spread better but move whenever partitions move, also when a
+          // node joins, and a move re-creates the actor: its state would be lost on growth.)
           c.setNodeFilter(new FlareServerFilter());
           missing.add(c);
         }
