@@ -60,7 +60,8 @@ public final class ActorDirectory {
         .setCacheMode(CacheMode.PARTITIONED)
         .setBackups(1)
         .setAtomicityMode(CacheAtomicityMode.ATOMIC)
-        .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC);
+        .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
+        .setNodeFilter(new io.flare.store.cache.FlareNodeFilter());
   }
 
   public int shards() {

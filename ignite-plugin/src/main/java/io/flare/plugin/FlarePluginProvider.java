@@ -225,7 +225,11 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
               + " but this cluster runs Flare "
               + VERSION
               + ": every node must run the same Flare version",
-          "Flare version mismatch: " + v + " vs " + VERSION,
+          "This node runs Flare "
+              + v
+              + " but the cluster runs Flare "
+              + VERSION
+              + ": every node must run the same Flare version",
           node.id());
     }
     if (v == null && !node.isClient() && log != null) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 class MembershipTest {
 
   /** Stands in for "some other plugin": listing it keeps ServiceLoader from adding Flare. */
-  static final class OtherPlugin implements PluginProvider<org.apache.ignite.plugin.PluginConfiguration> {
+  static final class OtherPlugin
+      implements PluginProvider<org.apache.ignite.plugin.PluginConfiguration> {
     @Override
     public String name() {
       return "other";

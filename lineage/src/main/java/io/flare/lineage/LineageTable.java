@@ -52,7 +52,8 @@ public final class LineageTable {
     cfg.setCacheMode(CacheMode.PARTITIONED)
         .setBackups(1)
         .setAtomicityMode(CacheAtomicityMode.ATOMIC)
-        .setWriteSynchronizationMode(CacheWriteSynchronizationMode.PRIMARY_SYNC);
+        .setWriteSynchronizationMode(CacheWriteSynchronizationMode.PRIMARY_SYNC)
+        .setNodeFilter(new io.flare.store.cache.FlareNodeFilter());
     this.cache = ignite.getOrCreateCache(cfg);
   }
 

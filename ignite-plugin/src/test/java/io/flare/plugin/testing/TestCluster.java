@@ -22,6 +22,9 @@ import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
  * it never merges with other programs' nodes), its own work directories, and capped memory.
  */
 public final class TestCluster implements AutoCloseable {
+  /** Servers that may join after the initial ones. */
+  private static final int EXTRA = 2;
+
   private final List<Ignite> nodes = new ArrayList<>();
   private final List<String> ids = new ArrayList<>();
   private final int discoBase;
@@ -32,7 +35,7 @@ public final class TestCluster implements AutoCloseable {
   private TestCluster(String prefix, int size) {
     this.prefix = prefix;
     this.size = size;
-    this.discoBase = freeBlock(size + 2);
+    this.discoBase = freeBlock(size + EXTRA + 1);
   }
 
   /** Starts {@code servers} server nodes. */
@@ -66,11 +69,16 @@ public final class TestCluster implements AutoCloseable {
         prefix + "-" + index + "-" + ThreadLocalRandom.current().nextInt(1 << 20));
     cfg.setClientMode(client);
     TcpDiscoverySpi disco = (TcpDiscoverySpi) cfg.getDiscoverySpi();
-    // servers take one port each from the block; clients do not listen but need a valid port
-    disco.setLocalPort(client ? discoBase + size : discoBase + Math.min(index, size - 1));
-    disco.setLocalPortRange(client ? 2 : 0);
+    // servers take one port each from the block (room for EXTRA servers started later); clients
+    // do not listen but need a valid port
+    int servers = (int) nodes.stream().filter(n -> !n.cluster().localNode().isClient()).count();
+    if (!client && servers >= size + EXTRA) {
+      throw new IllegalStateException("no port left in this cluster's block for another server");
+    }
+    disco.setLocalPort(client ? discoBase + size + EXTRA : discoBase + servers);
+    disco.setLocalPortRange(0);
     TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
-    finder.setAddresses(List.of("127.0.0.1:" + discoBase + ".." + (discoBase + size - 1)));
+    finder.setAddresses(List.of("127.0.0.1:" + discoBase + ".." + (discoBase + size + EXTRA - 1)));
     disco.setIpFinder(finder);
     disco.setJoinTimeout(20_000);
     customizer.accept(cfg);

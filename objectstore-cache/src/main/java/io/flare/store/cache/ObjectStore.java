@@ -112,7 +112,8 @@ public final class ObjectStore {
         .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
         .setPartitionLossPolicy(PartitionLossPolicy.READ_WRITE_SAFE)
         .setCopyOnRead(false)
-        .setStatisticsEnabled(false);
+        .setStatisticsEnabled(false)
+        .setNodeFilter(new FlareNodeFilter());
     if (ownRegion) {
       cfg.setDataRegionName(REGION);
     }
