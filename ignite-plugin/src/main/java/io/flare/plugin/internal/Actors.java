@@ -510,41 +510,18 @@ final class Actors implements ShardHosts.Listener {
           Hosted known = hosted.get(spec.actorId());
           if (known == null) {
             ActorRecord r = dir.get(spec.actorId());
-            if (r == null || r.isDead()) {
-              reply(
-                  spec,
-                  new Result.Failed(
-                      ErrorInfo.of(
-                          ErrorInfo.Kind.ACTOR_DIED,
-                          spec.displayName(),
-                          node.localIdString(),
-                          "Actor "
-                              + spec.actorId()
-                              + " is dead: "
-                              + (r == null
-                                  ? "it is unknown (killed or never created)"
-                                  : r.deathReason))));
-              return;
-            }
-            if (r.args == null) {
+            if (r != null && !r.isDead() && r.args == null) {
               reply(spec, notHosted(spec)); // constructor arguments not ready: try again soon
               return;
             }
-            incarnate(r.id);
-            known = hosted.get(spec.actorId());
+            if (r != null && !r.isDead()) {
+              incarnate(r.id);
+              known = hosted.get(spec.actorId());
+            }
             if (known == null) {
-              ActorRecord again = dir.get(spec.actorId());
-              reply(
-                  spec,
-                  new Result.Failed(
-                      ErrorInfo.of(
-                          ErrorInfo.Kind.ACTOR_DIED,
-                          spec.displayName(),
-                          node.localIdString(),
-                          "Actor "
-                              + spec.actorId()
-                              + " is dead: "
-                              + (again == null ? "unknown" : again.deathReason))));
+              ActorRecord now = dir.get(spec.actorId());
+              replyDead(
+                  spec, now == null ? "it is unknown (killed or never created)" : now.deathReason);
               return;
             }
           }
@@ -552,19 +529,25 @@ final class Actors implements ShardHosts.Listener {
         });
   }
 
+  /** Fails a call because its actor is dead, saying why. */
+  private void replyDead(TaskSpec spec, String why) {
+    reply(
+        spec,
+        new Result.Failed(
+            ErrorInfo.of(
+                ErrorInfo.Kind.ACTOR_DIED,
+                spec.displayName(),
+                node.localIdString(),
+                "Actor " + spec.actorId() + " is dead: " + why)));
+  }
+
   private void offer(Hosted h, TaskSpec spec) {
     if (!h.mailbox.offer(spec.owner(), spec.seq(), spec.low(), spec)) {
-      ErrorInfo dead = h.dead;
-      reply(
-          spec,
-          new Result.Failed(
-              dead != null
-                  ? dead
-                  : ErrorInfo.of(
-                      ErrorInfo.Kind.ACTOR_DIED,
-                      spec.displayName(),
-                      node.localIdString(),
-                      "Actor " + h.id + " is dead: it was killed")));
+      if (h.dead != null) {
+        reply(spec, new Result.Failed(h.dead));
+      } else {
+        replyDead(spec, "it was killed");
+      }
     }
   }
 
