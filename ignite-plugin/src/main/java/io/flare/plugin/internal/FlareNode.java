@@ -419,8 +419,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   /** Deserializes a stored value chunk by chunk. */
   private Object readStored(StoredLocation loc) {
-    try (java.io.InputStream in = store.open(loc)) {
-      return serde().deserialize(in);
+    try {
+      return serde().deserializeChunks(store.chunks(loc));
     } catch (java.io.IOException e) {
       throw new FlareException("Cannot read object " + loc.id() + ": " + e, e);
     }

@@ -427,6 +427,26 @@ public final class ObjectStore {
     return new ChunkStream(loc);
   }
 
+  /** A stored value's chunks in order, a few fetched ahead; for chunk-wise decoding. */
+  public java.util.Iterator<byte[]> chunks(StoredLocation loc) {
+    ChunkStream stream = new ChunkStream(loc);
+    return new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return stream.next < loc.chunks();
+      }
+
+      @Override
+      public byte[] next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        stream.prefetch();
+        return stream.take();
+      }
+    };
+  }
+
   /** Reads a stored value whole. */
   public byte[] read(StoredLocation loc) {
     byte[] out = new byte[Math.toIntExact(loc.size())];

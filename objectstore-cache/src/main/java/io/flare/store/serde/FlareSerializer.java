@@ -343,6 +343,129 @@ public final class FlareSerializer {
     return array;
   }
 
+  /**
+   * Deserializes a value stored as a sequence of chunks (the object store's form). A primitive
+   * array is decoded straight from each chunk into the new array — one copy, no intermediate block
+   * — with the few bytes of an element that straddles two chunks carried over; anything else is
+   * read as a stream over the chunks. Same errors as {@link #deserialize(InputStream)}.
+   */
+  public Object deserializeChunks(java.util.Iterator<byte[]> chunks) throws IOException {
+    Objects.requireNonNull(chunks, "chunks");
+    byte[] first = chunks.hasNext() ? chunks.next() : new byte[0];
+    if (first.length < ARRAY_HEADER_BYTES
+        || first[0] == TAG_NULL
+        || first[0] == TAG_KRYO
+        || PrimitiveArrayCodec.forTag(first[0]) == null) {
+      return deserialize(new ChunkInput(first, chunks));
+    }
+    PrimitiveArrayCodec codec = PrimitiveArrayCodec.forTag(first[0]);
+    int count = ByteBuffer.wrap(first, 1, Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if (count < 0) {
+      throw truncated(codec, count, -1);
+    }
+    Object array = codec.newArray(count);
+    int width = codec.width;
+    byte[] carry = new byte[8];
+    int carried = 0;
+    int index = 0;
+    long consumed = ARRAY_HEADER_BYTES;
+    byte[] chunk = first;
+    int pos = ARRAY_HEADER_BYTES;
+    while (index < count) {
+      if (pos >= chunk.length) {
+        if (!chunks.hasNext()) {
+          throw truncated(codec, count, consumed);
+        }
+        chunk = chunks.next();
+        pos = 0;
+        continue;
+      }
+      if (codec == PrimitiveArrayCodec.BYTES) {
+        int n = Math.min(count - index, chunk.length - pos);
+        System.arraycopy(chunk, pos, (byte[]) array, index, n);
+        index += n;
+        pos += n;
+        consumed += n;
+        continue;
+      }
+      if (carried > 0) {
+        int take = Math.min(width - carried, chunk.length - pos);
+        System.arraycopy(chunk, pos, carry, carried, take);
+        carried += take;
+        pos += take;
+        consumed += take;
+        if (carried == width) {
+          codec.decode(
+              ByteBuffer.wrap(carry, 0, width).order(ByteOrder.LITTLE_ENDIAN), array, index, 1);
+          index++;
+          carried = 0;
+        }
+        continue;
+      }
+      int whole = Math.min(count - index, (chunk.length - pos) / width);
+      if (whole > 0) {
+        codec.decode(
+            ByteBuffer.wrap(chunk, pos, whole * width).order(ByteOrder.LITTLE_ENDIAN),
+            array,
+            index,
+            whole);
+        index += whole;
+        pos += whole * width;
+        consumed += (long) whole * width;
+      }
+      if (index < count && pos < chunk.length) {
+        int rest = chunk.length - pos; // part of an element: finish it from the next chunk
+        System.arraycopy(chunk, pos, carry, 0, rest);
+        carried = rest;
+        pos = chunk.length;
+        consumed += rest;
+      }
+    }
+    return array;
+  }
+
+  /** An InputStream over a first chunk and the rest. */
+  private static final class ChunkInput extends InputStream {
+    private final java.util.Iterator<byte[]> rest;
+    private byte[] cur;
+    private int pos;
+
+    ChunkInput(byte[] first, java.util.Iterator<byte[]> rest) {
+      this.cur = first;
+      this.rest = rest;
+    }
+
+    private boolean fill() {
+      while (pos >= cur.length) {
+        if (!rest.hasNext()) {
+          return false;
+        }
+        cur = rest.next();
+        pos = 0;
+      }
+      return true;
+    }
+
+    @Override
+    public int read() {
+      return fill() ? cur[pos++] & 0xFF : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, cur.length - pos);
+      System.arraycopy(cur, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+
   private static byte[] serializeArray(PrimitiveArrayCodec codec, Object array) {
     int count = codec.length(array);
     long size = ARRAY_HEADER_BYTES + (long) count * codec.width;
