@@ -96,7 +96,7 @@ public final class ActorDirectory {
           // Plain cluster singletons: Ignite moves them only when their node leaves. (Affinity-
           // keyed services would spread better but move whenever partitions move, also when a
           // node joins, and a move re-creates the actor: its state would be lost on growth.)
-          c.setNodeFilter(new FlareServerFilter());
+          c.setNodeFilter(new io.flare.store.cache.FlareNodeFilter());
           missing.add(c);
         }
       }

@@ -2,7 +2,6 @@ package io.flare.lineage;
 
 import io.flare.store.ObjectId;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.CacheAtomicityMode;
@@ -29,8 +28,6 @@ public final class LineageTable {
   public static final String CACHE = "flare-lineage";
 
   private final IgniteCache<String, LineageRecord> cache;
-  private final AtomicLong written = new AtomicLong();
-  private final AtomicLong removed = new AtomicLong();
 
   /** One row: the owner and the encoded task spec. */
   public static final class LineageRecord {
@@ -61,7 +58,6 @@ public final class LineageTable {
   public void record(ObjectId id, UUID owner, String function, byte[] spec) {
     try {
       cache.putAsync(id.toString(), new LineageRecord(owner, function, spec));
-      written.incrementAndGet();
     } catch (RuntimeException ignored) {
       // stopping: the in-memory lineage of the owner still re-runs the task
     }
@@ -71,7 +67,6 @@ public final class LineageTable {
   public void release(ObjectId id) {
     try {
       cache.removeAsync(id.toString());
-      removed.incrementAndGet();
     } catch (RuntimeException ignored) {
       // stopping
     }
@@ -85,13 +80,5 @@ public final class LineageTable {
   /** Rows in the table, cluster-wide. */
   public long size() {
     return cache.sizeLong();
-  }
-
-  public long written() {
-    return written.get();
-  }
-
-  public long removed() {
-    return removed.get();
   }
 }

@@ -10,10 +10,6 @@ import java.util.Objects;
 final class CallArgs {
   private CallArgs() {}
 
-  static Object[] args(Object... args) {
-    return args;
-  }
-
   static <F> F requireFunction(F f) {
     return Objects.requireNonNull(f, "the function (method reference or lambda) must not be null");
   }

@@ -641,8 +641,4 @@ final class Actors implements ShardHosts.Listener {
       }
     }
   }
-
-  int hostedCount() {
-    return hosted.size();
-  }
 }

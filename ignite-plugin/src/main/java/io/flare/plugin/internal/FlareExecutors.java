@@ -78,11 +78,6 @@ public final class FlareExecutors implements Extension {
             });
   }
 
-  /** Threads in the worker pool now (including spares for blocked tasks); 0 on clients. */
-  public int workerThreads() {
-    return workers == null ? 0 : workers.getPoolSize();
-  }
-
   public void shutdown() {
     if (workers != null) {
       workers.shutdownNow();

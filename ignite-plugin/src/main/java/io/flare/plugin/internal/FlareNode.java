@@ -866,14 +866,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
-  private final java.util.concurrent.atomic.AtomicLong fateShared =
-      new java.util.concurrent.atomic.AtomicLong();
-
   /** Fate-sharing: frees the stored objects a departed node owned (in this node's partitions). */
   private void releaseObjectsOf(UUID left, long prefix) {
     try {
       int n = store.removeOwnedBy(prefix);
-      fateShared.addAndGet(n);
       if (n > 0 && log.isInfoEnabled()) {
         log.info("Flare: freed " + n + " chunks of objects owned by departed node " + left);
       }
@@ -882,11 +878,6 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         log.warning("Flare: could not free the objects of departed node " + left + ": " + e);
       }
     }
-  }
-
-  /** Chunks freed here because their owner left the cluster. */
-  public long fateSharedChunks() {
-    return fateShared.get();
   }
 
   /** The lineage table, or {@code null} when lineage is off. INTERNAL API. */
@@ -1239,6 +1230,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   /** As above; refs serialized inside the arguments are added to {@code nested}. */
   Object[] encodeArgs(
       Object[] args, boolean[] passRef, String function, List<Message.Contained> nested) {
+    // one collection scope for all arguments: refs nested anywhere in them, each counted once
+    return collecting(() -> encodeEach(args, passRef, function), nested);
+  }
+
+  private Object[] encodeEach(Object[] args, boolean[] passRef, String function) {
     Object[] encoded = new Object[args.length];
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
@@ -1247,8 +1243,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       } else if (arrayBytes(a) > inlineThreshold) {
         encoded[i] = put(a); // a large array goes to the store once, not into every message
       } else {
-        int pos = i;
-        byte[] b = collecting(() -> serializeArg(a, pos, function), nested);
+        byte[] b = serializeArg(a, i, function);
         encoded[i] = b.length <= inlineThreshold ? b : putSerialized(b);
       }
     }

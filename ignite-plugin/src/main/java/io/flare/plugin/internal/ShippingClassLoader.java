@@ -30,10 +30,6 @@ final class ShippingClassLoader extends ClassLoader {
     this.fetch = fetch;
   }
 
-  UUID origin() {
-    return origin;
-  }
-
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
     byte[] bytes;

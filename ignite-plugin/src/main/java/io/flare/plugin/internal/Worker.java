@@ -69,10 +69,6 @@ final class Worker {
     // the pool belongs to FlareExecutors, which shuts it down
   }
 
-  int activeThreads() {
-    return pool.getPoolSize();
-  }
-
   private final class Run implements Runnable {
     final TaskSpec spec;
     volatile boolean cancelled;

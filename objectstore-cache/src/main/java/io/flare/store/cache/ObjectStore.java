@@ -3,8 +3,6 @@ package io.flare.store.cache;
 import io.flare.api.exception.FlareException;
 import io.flare.api.exception.ObjectLostException;
 import io.flare.store.ObjectId;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,11 +29,11 @@ import org.apache.ignite.configuration.DataRegionConfiguration;
  *
  * <p>Design: a value is written through a {@link Sink}, an {@code OutputStream} that keeps the
  * first bytes in memory and, once the value outgrows the inline threshold, streams it to the cache
- * chunk by chunk; a value is read back through an {@code InputStream} over its chunks. So a 1 GiB
- * array needs one chunk of buffer on the way in and out, never several full heap copies. Every
- * chunk of a value shares one affinity value, so the whole value sits in one partition; the writer
- * picks that partition among its own primary partitions, so the primary copy stays on the node that
- * produced it and tasks scheduled there read it without a network hop.
+ * chunk by chunk; a value is read back chunk by chunk, a few chunks in flight. So a 1 GiB array
+ * needs one chunk of buffer on the way in and out, never several full heap copies. Every chunk of a
+ * value shares one affinity value, so the whole value sits in one partition; the writer picks that
+ * partition among its own primary partitions, so the primary copy stays on the node that produced
+ * it and tasks scheduled there read it without a network hop.
  *
  * <p>Task results live in a cache with no backups (lineage re-creates them); {@code put} values in
  * one with configurable backups. Both use {@link PartitionLossPolicy#READ_WRITE_SAFE}, so a lost
@@ -422,41 +420,9 @@ public final class ObjectStore {
     }
   }
 
-  /** Reads a stored value as a stream of its chunks, one chunk in memory at a time. */
-  public InputStream open(StoredLocation loc) {
-    return new ChunkStream(loc);
-  }
-
   /** A stored value's chunks in order, a few fetched ahead; for chunk-wise decoding. */
   public java.util.Iterator<byte[]> chunks(StoredLocation loc) {
-    ChunkStream stream = new ChunkStream(loc);
-    return new java.util.Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return stream.next < loc.chunks();
-      }
-
-      @Override
-      public byte[] next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        stream.prefetch();
-        return stream.take();
-      }
-    };
-  }
-
-  /** Reads a stored value whole. */
-  public byte[] read(StoredLocation loc) {
-    byte[] out = new byte[Math.toIntExact(loc.size())];
-    int pos = 0;
-    for (int i = 0; i < loc.chunks(); i++) {
-      byte[] c = chunk(loc, i);
-      System.arraycopy(c, 0, out, pos, c.length);
-      pos += c.length;
-    }
-    return out;
+    return new ChunkIterator(loc);
   }
 
   byte[] chunk(StoredLocation loc, int i) {
@@ -489,15 +455,17 @@ public final class ObjectStore {
     return new long[] {remoteChunks.hits(), remoteChunks.misses()};
   }
 
-  private final class ChunkStream extends InputStream {
+  /**
+   * The chunks of one value, in order, keeping the next few in flight (cached ones at once, others
+   * as async gets); a chunk fetched from another node goes to the node's chunk cache.
+   */
+  private final class ChunkIterator implements java.util.Iterator<byte[]> {
     private final StoredLocation loc;
     private int next;
     private int requested;
-    private byte[] cur = new byte[0];
-    private int pos;
     private final java.util.ArrayDeque<Object> ahead = new java.util.ArrayDeque<>();
 
-    ChunkStream(StoredLocation loc) {
+    ChunkIterator(StoredLocation loc) {
       this.loc = loc;
     }
 
@@ -548,35 +516,18 @@ public final class ObjectStore {
       return c;
     }
 
-    private boolean fill() {
-      while (pos >= cur.length) {
-        if (next >= loc.chunks()) {
-          return false;
-        }
-        prefetch();
-        cur = take();
-        pos = 0;
-      }
-      return true;
+    @Override
+    public boolean hasNext() {
+      return next < loc.chunks();
     }
 
     @Override
-    public int read() {
-      return fill() ? cur[pos++] & 0xFF : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
+    public byte[] next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
       }
-      if (!fill()) {
-        return -1;
-      }
-      int n = Math.min(len, cur.length - pos);
-      System.arraycopy(cur, pos, b, off, n);
-      pos += n;
-      return n;
+      prefetch();
+      return take();
     }
   }
 
