@@ -39,6 +39,7 @@ public final class Benchmarks {
     for (Side side : List.of(Side.EMBEDDED, Side.CLIENT_JVM)) {
       all.add(SingleClientGigabytes.put(side));
       all.add(SingleClientGigabytes.get(side));
+      all.add(SingleClientGigabytes.getCold(side));
     }
     // Actors: creation and memory on one node, then calls on the two-server cluster.
     all.add(new ManyActors());

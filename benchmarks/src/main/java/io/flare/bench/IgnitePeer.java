@@ -143,6 +143,11 @@ final class IgnitePeer implements Peer {
   }
 
   @Override
+  public synchronized void removeLarge() {
+    largeCache().remove(0);
+  }
+
+  @Override
   public synchronized byte[] getLarge() {
     return largeCache().get(0);
   }

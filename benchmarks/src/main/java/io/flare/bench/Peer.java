@@ -83,6 +83,9 @@ public interface Peer {
   /** Stores a large {@code value} as the single entry of a cache sized for it. */
   void putLarge(byte[] value);
 
+  /** Removes the large value, if any (so the next {@link #putLarge} writes a new entry). */
+  void removeLarge();
+
   /** The value {@link #putLarge} stored. */
   byte[] getLarge();
 }

@@ -19,9 +19,9 @@ import org.apache.ignite.configuration.IgniteConfiguration;
 
 /**
  * A server node in a separate JVM and a client node in this one joined to it, for the {@code
- * _client_jvm} rows. The server is {@code java <benchmarks/target/jvm.args> -Xmx1g -cp <this JVM's
- * classpath> io.flare.bench.BenchServerMain} ({@link BenchServerMain}): Flare plugin with an object
- * store of {@value #STORE_MIB} MiB, the peer's 512 MiB data region, and a private block of
+ * _client_jvm} rows. The server is {@code java <benchmarks/target/jvm.args> -Xms1g -Xmx1g -cp <this
+ * JVM's classpath> io.flare.bench.BenchServerMain} ({@link BenchServerMain}): Flare plugin with an
+ * object store of {@value #STORE_MIB} MiB, the peer's 512 MiB data region, and a private block of
  * discovery ports. The file of JVM flags is {@code -Dbench.jvmArgs} (set by {@code
  * benchmarks/run}), else {@code benchmarks/target/jvm.args}. The process is destroyed on {@link
  * #close()}, when starting it fails, and by a shutdown hook should this JVM exit first; it also
@@ -30,7 +30,7 @@ import org.apache.ignite.configuration.IgniteConfiguration;
  */
 final class ServerJvm implements AutoCloseable {
   static final long STORE_MIB = 768;
-  static final String HEAP = "-Xmx1g";
+  static final List<String> HEAP = List.of("-Xms1g", "-Xmx1g");
 
   private final Process process;
   private final Thread hook;
@@ -57,7 +57,7 @@ final class ServerJvm implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs());
-    cmd.add(HEAP);
+    cmd.addAll(HEAP);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(BenchServerMain.class.getName());

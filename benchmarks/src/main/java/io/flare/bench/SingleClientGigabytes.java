@@ -2,6 +2,7 @@ package io.flare.bench;
 
 import io.flare.api.ObjectRef;
 import io.flare.plugin.FlareRuntime;
+import io.flare.plugin.internal.IgniteRuntimeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +10,13 @@ import java.util.Locale;
 /**
  * {@code single_client_put_gigabytes} and {@code single_client_get_gigabytes}: GB/s (10^9 bytes) of
  * one {@code flare.put} of a {@code long[]} of {@value #BYTES} bytes (100 MiB; Ray uses 800 MB),
- * and of one {@code flare.get} of such a value put before. Flare streams the array into its
- * off-heap store in chunks (4 MiB by default) and back. Peer: a raw single-entry {@code
+ * and of one {@code flare.get} of such a value put just before. Flare streams the array into its
+ * off-heap store in chunks (4 MiB by default) and back; the node that put it also keeps the chunks
+ * in its chunk cache on the heap (as Ray's driver reads its own put from its node's object store),
+ * so {@code get} right after {@code put} decodes from the heap. {@code
+ * single_client_get_gigabytes_cold} empties the driver's chunk cache before the timed {@code get}:
+ * every chunk is read from the off-heap store (embedded) or fetched from the server (client JVM),
+ * which is what the first read of a value made elsewhere costs. Peer: a raw single-entry {@code
  * IgniteCache<Integer, byte[]>.put}/{@code get} of a {@code byte[]} of the same size, on a data
  * region of 512 MiB, from the same node. A round is one operation; before each, outside the timing,
  * both sides collect garbage (so the previous round's dropped value can be freed from Flare's
@@ -31,18 +37,25 @@ public final class SingleClientGigabytes extends PairedBenchmark {
   static final long BYTES = 8L * LONGS;
 
   private final boolean put;
+  private final boolean cold;
 
-  private SingleClientGigabytes(boolean put, Side side) {
-    super(put ? "single_client_put_gigabytes" : "single_client_get_gigabytes", "GB/s", side);
+  private SingleClientGigabytes(String name, boolean put, boolean cold, Side side) {
+    super(name, "GB/s", side);
     this.put = put;
+    this.cold = cold;
   }
 
   public static SingleClientGigabytes put(Side side) {
-    return new SingleClientGigabytes(true, side);
+    return new SingleClientGigabytes("single_client_put_gigabytes", true, false, side);
   }
 
   public static SingleClientGigabytes get(Side side) {
-    return new SingleClientGigabytes(false, side);
+    return new SingleClientGigabytes("single_client_get_gigabytes", false, false, side);
+  }
+
+  /** A get with the driver's chunk cache emptied first. */
+  public static SingleClientGigabytes getCold(Side side) {
+    return new SingleClientGigabytes("single_client_get_gigabytes_cold", false, true, side);
   }
 
   @Override
@@ -70,6 +83,7 @@ public final class SingleClientGigabytes extends PairedBenchmark {
         public double run() throws Exception {
           last = null; // the previous round's value may go
           Measure.heapUsedMbAfterGc();
+          awaitFreed(driver);
           long t0 = System.nanoTime();
           last = flare.put(value);
           return gbPerSecond(System.nanoTime() - t0);
@@ -89,7 +103,11 @@ public final class SingleClientGigabytes extends PairedBenchmark {
       public double run() throws Exception {
         held = null; // the previous round's value may go
         Measure.heapUsedMbAfterGc();
+        awaitFreed(driver);
         held = flare.put(value);
+        if (cold) {
+          IgniteRuntimeFactory.nodeOf(driver.ignite()).store().clearChunkCache();
+        }
         long t0 = System.nanoTime();
         long[] got = flare.get(held);
         long nanos = System.nanoTime() - t0;
@@ -124,6 +142,7 @@ public final class SingleClientGigabytes extends PairedBenchmark {
     }
     if (put) {
       return () -> {
+        peer.removeLarge(); // a new entry, as Flare writes a new value (not an overwrite)
         Measure.heapUsedMbAfterGc();
         long t0 = System.nanoTime();
         peer.putLarge(value);
@@ -139,6 +158,19 @@ public final class SingleClientGigabytes extends PairedBenchmark {
       check(got.length == BYTES);
       return gbPerSecond(nanos);
     };
+  }
+
+  /**
+   * Waits (outside the timing) until the previous round's value has left the store: Flare frees a
+   * dropped value a grace period (2 s) after its last ref goes, and that removal, running in the
+   * background, would otherwise land in a later round's timing. Gives up after 10 s.
+   */
+  private static void awaitFreed(Driver driver) throws InterruptedException {
+    var store = IgniteRuntimeFactory.nodeOf(driver.ignite()).store();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (store.size() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
   }
 
   private static double gbPerSecond(long nanos) {

@@ -31,8 +31,11 @@ public class FlarePluginConfiguration implements PluginConfiguration {
   /** Default backups of {@code put} values. */
   public static final int DEFAULT_PUT_BACKUPS = 1;
 
-  /** Default chunk size of stored values: 4 MiB. */
-  public static final int DEFAULT_CHUNK_SIZE = 4 << 20;
+  /**
+   * Default chunk size of stored values: 4 MiB less 64 bytes, so a chunk's {@code byte[]} with its
+   * object header fills whole G1 heap regions (a {@code byte[4 MiB]} would take one more).
+   */
+  public static final int DEFAULT_CHUNK_SIZE = (4 << 20) - 64;
 
   /**
    * Results and {@code put} values up to this size travel inline and live in the owner's memory.
@@ -49,6 +52,7 @@ public class FlarePluginConfiguration implements PluginConfiguration {
   private int actorShards = DEFAULT_ACTOR_SHARDS;
   private int putBackups = DEFAULT_PUT_BACKUPS;
   private int chunkSize = DEFAULT_CHUNK_SIZE;
+  private long chunkCacheSize = -1;
   private int inlineThreshold = DEFAULT_INLINE_THRESHOLD;
   private int workerThreads;
   private int maxWorkerThreads = DEFAULT_MAX_WORKER_THREADS;
@@ -87,6 +91,13 @@ public class FlarePluginConfiguration implements PluginConfiguration {
       throw new IllegalArgumentException(
           "FlarePluginConfiguration.chunkSize must be 64 KiB..64 MiB, got " + chunkSize);
     }
+    if (chunkCacheSize < -1) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.chunkCacheSize must be -1 (default: "
+              + (defaultChunkCacheSize() >> 20)
+              + " MiB here), 0 (off) or a size in bytes, got "
+              + chunkCacheSize);
+    }
     if (inlineThreshold < 0 || inlineThreshold > (16 << 20)) {
       throw new IllegalArgumentException(
           "FlarePluginConfiguration.inlineThreshold must be 0..16 MiB, got " + inlineThreshold);
@@ -117,6 +128,34 @@ public class FlarePluginConfiguration implements PluginConfiguration {
                 + e);
       }
     }
+  }
+
+  /** The default chunk cache: an eighth of the heap, at most 256 MiB. */
+  public static long defaultChunkCacheSize() {
+    return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+  }
+
+  /**
+   * Bytes of heap for the node's chunk cache, -1 for the default ({@link
+   * #defaultChunkCacheSize()}), 0 to turn it off. The cache keeps the chunks of stored values this
+   * node recently wrote or read (least recently used go first), so a value read again on this node
+   * — by the task it was scheduled next to, by several tasks, by the driver that put it — is
+   * decoded from the heap instead of being read again from the off-heap store or over the network.
+   * Stored values never change; a read from the cache still checks that the value exists in the
+   * store, so a freed or lost value is reported as such.
+   */
+  public long getChunkCacheSize() {
+    return chunkCacheSize;
+  }
+
+  public FlarePluginConfiguration setChunkCacheSize(long chunkCacheSize) {
+    this.chunkCacheSize = chunkCacheSize;
+    return this;
+  }
+
+  /** The chunk cache size in force. */
+  public long effectiveChunkCacheSize() {
+    return chunkCacheSize < 0 ? defaultChunkCacheSize() : chunkCacheSize;
   }
 
   /** Object store size in bytes, 0 for the default. */

@@ -131,13 +131,22 @@ class ObjectStoreTest {
       Ignite client = c.startNode(true, cfg -> {});
       FlareRuntime flare = IgniteFlare.attach(client);
       long[] big = Fns.longs(3_000_000);
-      ObjectRef<long[]> ref = flare.put(big);
-      assertThat(flare.get(ref)).isEqualTo(big);
-      // read again on the same node: answered from the node's cache, not fetched again
       ObjectStore clientStore = IgniteRuntimeFactory.nodeOf(client).store();
-      long hitsBefore = clientStore.remoteChunkHitsAndMisses()[0];
+      ObjectRef<long[]> ref = flare.put(big);
+      // the client kept the chunks it wrote: reading them back fetches nothing
+      long[] before = clientStore.chunkCacheHitsMissesBytes();
       assertThat(flare.get(ref)).isEqualTo(big);
-      assertThat(clientStore.remoteChunkHitsAndMisses()[0]).isGreaterThan(hitsBefore);
+      long[] after = clientStore.chunkCacheHitsMissesBytes();
+      assertThat(after[0]).isGreaterThan(before[0]);
+      assertThat(after[1]).isEqualTo(before[1]);
+      // a result made on a server is fetched once, then read again from the client's cache
+      ObjectRef<long[]> made = flare.task(Fns::longs, 3_000_000).remote();
+      before = clientStore.chunkCacheHitsMissesBytes();
+      assertThat(flare.get(made)).isEqualTo(big);
+      after = clientStore.chunkCacheHitsMissesBytes();
+      assertThat(after[1]).isGreaterThan(before[1]);
+      assertThat(flare.get(made)).isEqualTo(big);
+      assertThat(clientStore.chunkCacheHitsMissesBytes()[1]).isEqualTo(after[1]);
       assertThat(flare.get(flare.task(Fns::sumLongs, ref).remote())).isEqualTo(Fns.sumLongs(big));
       assertThat(flare.get(flare.task(Fns::sumLongs, big).remote())).isEqualTo(Fns.sumLongs(big));
     }

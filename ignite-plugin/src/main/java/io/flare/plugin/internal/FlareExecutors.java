@@ -20,6 +20,9 @@ import org.apache.ignite.plugin.Extension;
  *       tasks and actor methods; a task blocked in {@code Flare.get} lends its slot (managed
  *       blocking), up to {@code maxWorkerThreads} threads in all.
  *   <li>{@code io}: two threads that flush message batches and run callbacks.
+ *   <li>{@code store}: threads that read and write the chunks of large values alongside the calling
+ *       thread (a few per value, so several cores decode one array, and several chunks are in
+ *       flight over the network); they wait only for Ignite.
  *   <li>{@code recovery}: threads for work that may block on the cluster (lineage re-runs,
  *       lost-partition handling, freeing a departed node's objects), kept off {@code io}.
  * </ul>
@@ -28,6 +31,7 @@ public final class FlareExecutors implements Extension {
   final ForkJoinPool workers;
   final ThreadPoolExecutor io;
   final ExecutorService recovery;
+  final ThreadPoolExecutor store;
 
   public FlareExecutors(
       FlarePluginConfiguration config, String nodeName, ClassLoader loader, boolean client) {
@@ -68,6 +72,21 @@ public final class FlareExecutors implements Extension {
               return t;
             });
     io.allowCoreThreadTimeOut(true);
+    int storeThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    this.store =
+        new ThreadPoolExecutor(
+            storeThreads,
+            storeThreads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "flare-store-" + name + "-" + seq.incrementAndGet());
+              t.setDaemon(true);
+              t.setContextClassLoader(loader);
+              return t;
+            });
+    store.allowCoreThreadTimeOut(true);
     this.recovery =
         Executors.newCachedThreadPool(
             r -> {
@@ -84,5 +103,6 @@ public final class FlareExecutors implements Extension {
     }
     io.shutdownNow();
     recovery.shutdownNow();
+    store.shutdownNow();
   }
 }

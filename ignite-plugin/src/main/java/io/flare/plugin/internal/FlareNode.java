@@ -136,7 +136,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             config.getPutBackups(),
             config.getChunkSize(),
             config.isOwnDataRegion(),
-            config.effectiveStoreMaxSize());
+            config.effectiveStoreMaxSize(),
+            executors.store,
+            config.effectiveChunkCacheSize());
     AtomicInteger ioSeq = new AtomicInteger();
     this.executors = executors;
     this.io = executors.io;
@@ -420,7 +422,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   /** Deserializes a stored value chunk by chunk. */
   private Object readStored(StoredLocation loc) {
     try {
-      return serde().deserializeChunks(store.chunks(loc));
+      return serde().deserializeChunks(store.value(loc));
     } catch (java.io.IOException e) {
       throw new FlareException("Cannot read object " + loc.id() + ": " + e, e);
     }

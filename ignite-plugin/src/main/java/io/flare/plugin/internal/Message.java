@@ -275,13 +275,21 @@ final class Message {
     writeId(out, l.id());
     out.writeVarLong(l.size(), true);
     out.writeVarInt(l.chunks(), true);
+    out.writeVarInt(l.chunkSize(), true);
     out.writeInt(l.affinity());
     out.writeBoolean(l.put());
+    out.writeLong(l.version());
   }
 
   private static StoredLocation readLocation(Input in) {
     return new StoredLocation(
-        readId(in), in.readVarLong(true), in.readVarInt(true), in.readInt(), in.readBoolean());
+        readId(in),
+        in.readVarLong(true),
+        in.readVarInt(true),
+        in.readVarInt(true),
+        in.readInt(),
+        in.readBoolean(),
+        in.readLong());
   }
 
   private static void writeResult(Output out, Result r) {

@@ -3,6 +3,8 @@ package io.flare.store.cache;
 import io.flare.api.exception.FlareException;
 import io.flare.api.exception.ObjectLostException;
 import io.flare.store.ObjectId;
+import io.flare.store.serde.ChunkedValue;
+import io.flare.store.serde.ChunkedValue.ChunkVisitor;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -53,6 +55,11 @@ public final class ObjectStore {
   /** Chunk reads and writes kept in flight at once per value (pipelining over the network). */
   static final int PIPELINE = 4;
 
+  /** Threads that read one local value's chunks at once. */
+  static final int CORES =
+      Integer.getInteger(
+          "flare.store.readThreads", Math.max(2, Runtime.getRuntime().availableProcessors()));
+
   /** Room kept free in the region beyond what a chunk needs. */
   static final long SAFETY_MARGIN = 16L << 20;
 
@@ -64,15 +71,28 @@ public final class ObjectStore {
   private final boolean ownRegion;
   private final int[] affinityForPartition;
   private final AtomicLong gcRequests = new AtomicLong();
+  private final java.util.concurrent.Executor pool;
   private volatile Runnable pressureHook = () -> {};
 
-  /** Chunks fetched from other nodes: an eighth of the heap, at most 256 MiB. */
-  private final ChunkCache remoteChunks =
-      new ChunkCache(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8));
+  /** Chunks this node recently wrote or read. */
+  private final ChunkCache hot;
 
+  /**
+   * @param pool threads that read and write chunks alongside the caller (at most {@link #PIPELINE}
+   *     or {@link #CORES} per value); they only ever wait for Ignite, never for each other
+   * @param chunkCacheBytes heap for the chunks this node recently wrote or read; 0 for none
+   */
   public ObjectStore(
-      Ignite ignite, int putBackups, int chunkSize, boolean ownRegion, long maxSize) {
+      Ignite ignite,
+      int putBackups,
+      int chunkSize,
+      boolean ownRegion,
+      long maxSize,
+      java.util.concurrent.Executor pool,
+      long chunkCacheBytes) {
     this.ignite = ignite;
+    this.pool = pool;
+    this.hot = new ChunkCache(chunkCacheBytes);
     this.chunkSize = chunkSize;
     this.ownRegion = ownRegion;
     this.maxSize = maxSize;
@@ -247,8 +267,19 @@ public final class ObjectStore {
     }
   }
 
+  private static void join(java.util.concurrent.CompletableFuture<Void> f) {
+    try {
+      f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
   /** The writing side of a value. Not thread-safe. */
-  public final class Sink extends OutputStream {
+  public final class Sink extends OutputStream implements io.flare.store.serde.DirectSink {
     private final ObjectId id;
     private final boolean put;
     private final int inlineLimit;
@@ -259,8 +290,9 @@ public final class ObjectStore {
     private int chunks;
     private long written;
     private boolean spilled;
-    private final java.util.ArrayDeque<org.apache.ignite.lang.IgniteFuture<Void>> inFlight =
+    private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> inFlight =
         new java.util.ArrayDeque<>();
+    private final long version = ThreadLocalRandom.current().nextLong();
 
     Sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
       this.id = id;
@@ -301,6 +333,24 @@ public final class ObjectStore {
       }
     }
 
+    @Override
+    public java.nio.ByteBuffer window() {
+      if (pos == buf.length) {
+        makeRoom(1);
+      }
+      return java.nio.ByteBuffer.wrap(buf, pos, buf.length - pos)
+          .slice()
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void advance(int n) {
+      if (n < 0 || n > buf.length - pos) {
+        throw new IllegalArgumentException("advance(" + n + ") past the window");
+      }
+      pos += n;
+    }
+
     private void makeRoom(int wanted) {
       if (!spilled) {
         long need = (long) pos + wanted;
@@ -317,6 +367,10 @@ public final class ObjectStore {
           return;
         }
       }
+      if (buf.length < chunkSize) { // every chunk but the last is chunkSize long
+        buf = Arrays.copyOf(buf, chunkSize);
+        return;
+      }
       flushChunk();
     }
 
@@ -331,10 +385,15 @@ public final class ObjectStore {
           putChunk(chunk); // the first chunk may still move to another partition
         } else {
           while (inFlight.size() >= PIPELINE) {
-            inFlight.poll().get();
+            join(inFlight.poll());
           }
+          ChunkKey key = new ChunkKey(id.hi(), id.lo(), chunks, affinity);
           inFlight.add(
-              cache(put).putAsync(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk));
+              java.util.concurrent.CompletableFuture.runAsync(
+                  () -> cache(put).put(key, chunk), pool));
+        }
+        if (hot.enabled()) {
+          hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, chunks), chunk);
         }
       } catch (RuntimeException e) {
         drain();
@@ -375,7 +434,7 @@ public final class ObjectStore {
       RuntimeException first = null;
       while (!inFlight.isEmpty()) {
         try {
-          inFlight.poll().get();
+          join(inFlight.poll());
         } catch (RuntimeException e) {
           if (first == null) {
             first = e;
@@ -403,7 +462,7 @@ public final class ObjectStore {
         flushEmpty();
       }
       buf = null;
-      return new StoredLocation(id, written, chunks, affinity, put);
+      return new StoredLocation(id, written, chunks, chunkSize, affinity, put, version);
     }
 
     private void flushEmpty() {
@@ -414,106 +473,234 @@ public final class ObjectStore {
     /** Removes what was written. */
     public void abort() {
       if (chunks > 0) {
-        remove(new StoredLocation(id, written, chunks, affinity, put));
+        remove(new StoredLocation(id, written, chunks, chunkSize, affinity, put, version));
         chunks = 0;
       }
     }
   }
 
-  /** A stored value's chunks in order, a few fetched ahead; for chunk-wise decoding. */
-  public java.util.Iterator<byte[]> chunks(StoredLocation loc) {
-    return new ChunkIterator(loc);
+  /**
+   * A stored value for {@link
+   * io.flare.store.serde.FlareSerializer#deserializeChunks(ChunkedValue)}: its chunks read in order
+   * a few ahead, or all at once by several threads.
+   */
+  public ChunkedValue value(StoredLocation loc) {
+    return new StoredValue(loc);
   }
 
+  /** Chunk {@code i} of a stored value: from this node's chunk cache, or the store. */
   byte[] chunk(StoredLocation loc, int i) {
-    ChunkKey key = loc.key(i);
-    byte[] c = remoteChunks.get(key);
+    ChunkCache.Key cached = ChunkCache.Key.of(loc, i);
+    byte[] c = hot.get(cached);
     if (c != null) {
       return c;
     }
-    boolean local;
     try {
-      local =
-          ignite
-              .affinity(loc.put() ? PUTS_CACHE : RESULTS_CACHE)
-              .isPrimaryOrBackup(ignite.cluster().localNode(), key);
-      c = cache(loc.put()).get(key);
+      c = cache(loc.put()).get(loc.key(i));
     } catch (CacheException | IgniteException e) {
       throw lost(loc, e);
     }
     if (c == null) {
       throw lost(loc, null);
     }
-    if (!local) {
-      remoteChunks.put(key, c);
+    if (hot.enabled()) {
+      hot.put(cached, c);
     }
     return c;
   }
 
-  /** Reads of remote chunks answered from this node's cache, and those that were fetched. */
-  public long[] remoteChunkHitsAndMisses() {
-    return new long[] {remoteChunks.hits(), remoteChunks.misses()};
+  /** True if this node holds a copy (primary or backup) of the value's partition. */
+  private boolean isLocal(StoredLocation loc) {
+    return ignite
+        .affinity(loc.put() ? PUTS_CACHE : RESULTS_CACHE)
+        .isPrimaryOrBackup(ignite.cluster().localNode(), loc.key(0));
+  }
+
+  /** Empties this node's chunk cache (benchmarks: reads then come from the store). */
+  public void clearChunkCache() {
+    hot.clear();
+  }
+
+  /** Chunk reads answered from this node's chunk cache, those that were not, and its bytes. */
+  public long[] chunkCacheHitsMissesBytes() {
+    return new long[] {hot.hits(), hot.misses(), hot.bytes()};
+  }
+
+  /** The reading side of one stored value. */
+  private final class StoredValue implements ChunkedValue {
+    private final StoredLocation loc;
+
+    StoredValue(StoredLocation loc) {
+      this.loc = loc;
+    }
+
+    @Override
+    public long size() {
+      return loc.size();
+    }
+
+    @Override
+    public int chunks() {
+      return loc.chunks();
+    }
+
+    @Override
+    public int chunkSize() {
+      return loc.chunkSize();
+    }
+
+    /**
+     * Chunk 0. When it comes from the chunk cache, the value must still be in the store: a freed or
+     * lost value is reported so, whatever this node still remembers of it.
+     */
+    @Override
+    public byte[] first() {
+      if (hot.contains(ChunkCache.Key.of(loc, 0)) && !exists(loc)) {
+        hot.remove(loc);
+        throw lost(loc, null);
+      }
+      return chunk(loc, 0);
+    }
+
+    @Override
+    public java.util.Iterator<byte[]> rest() {
+      return new ChunkIterator(loc, 1);
+    }
+
+    @Override
+    public void forEachRest(ChunkVisitor visitor) throws java.io.IOException {
+      int n = loc.chunks() - 1;
+      if (n <= 0) {
+        return;
+      }
+      // Local chunks are read by as many threads as there are cores; remote ones are kept in
+      // flight PIPELINE at a time (those threads mostly wait for the network).
+      int threads = Math.min(n, isLocal(loc) ? CORES : PIPELINE);
+      new ParallelRead(loc, visitor, n).run(threads);
+    }
   }
 
   /**
-   * The chunks of one value, in order, keeping the next few in flight (cached ones at once, others
-   * as async gets); a chunk fetched from another node goes to the node's chunk cache.
+   * Chunks 1..n of a value shared out among the calling thread and up to {@code threads - 1} of the
+   * store's threads: each takes the next chunk not yet taken, reads it and hands it to the visitor,
+   * until none is left or one failed. The caller waits for the helpers that started; helpers that
+   * had not started by then do nothing.
+   */
+  private final class ParallelRead {
+    private final StoredLocation loc;
+    private final ChunkVisitor visitor;
+    private final int last;
+    private final java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger(1);
+    private int running;
+    private boolean closed;
+    private Throwable failure;
+
+    ParallelRead(StoredLocation loc, ChunkVisitor visitor, int last) {
+      this.loc = loc;
+      this.visitor = visitor;
+      this.last = last;
+    }
+
+    void run(int threads) throws java.io.IOException {
+      for (int i = 1; i < threads; i++) {
+        try {
+          pool.execute(this::help);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          break; // the node is stopping: the caller reads the rest alone
+        }
+      }
+      work();
+      Throwable t;
+      synchronized (this) {
+        closed = true;
+        boolean interrupted = false;
+        while (running > 0) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        t = failure;
+      }
+      if (t instanceof java.io.IOException io) {
+        throw io;
+      } else if (t instanceof RuntimeException re) {
+        throw re;
+      } else if (t instanceof Error err) {
+        throw err;
+      }
+    }
+
+    private void help() {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        running++;
+      }
+      try {
+        work();
+      } finally {
+        synchronized (this) {
+          running--;
+          notifyAll();
+        }
+      }
+    }
+
+    private void work() {
+      for (int i = next.getAndIncrement(); i <= last; i = next.getAndIncrement()) {
+        try {
+          visitor.accept(i, chunk(loc, i));
+        } catch (Throwable t) {
+          next.set(last + 1);
+          synchronized (this) {
+            if (failure == null) {
+              failure = t;
+            }
+          }
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The chunks of one value from {@code from} on, in order, keeping the next few in flight (read by
+   * the store's threads); a chunk fetched from another node goes to the node's chunk cache.
    */
   private final class ChunkIterator implements java.util.Iterator<byte[]> {
     private final StoredLocation loc;
     private int next;
     private int requested;
-    private final java.util.ArrayDeque<Object> ahead = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<byte[]>> ahead =
+        new java.util.ArrayDeque<>();
 
-    ChunkIterator(StoredLocation loc) {
+    ChunkIterator(StoredLocation loc, int from) {
       this.loc = loc;
+      this.next = from;
+      this.requested = from;
     }
 
-    /** Keeps the next few chunks in flight: cached ones at once, others as async gets. */
     private void prefetch() {
       while (requested < loc.chunks() && requested - next < PIPELINE) {
-        ChunkKey key = loc.key(requested++);
-        byte[] cached = remoteChunks.get(key);
-        if (cached != null) {
-          ahead.add(cached);
-        } else if (loc.chunks() == 1) {
-          ahead.add(key); // a single chunk: read it directly
+        int i = requested++;
+        if (requested == next + 1) {
+          ahead.add(null); // the chunk needed now: read on this thread
         } else {
           try {
-            ahead.add(cache(loc.put()).getAsync(key));
-          } catch (CacheException | IgniteException e) {
-            throw lost(loc, e);
+            ahead.add(
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> chunk(loc, i), pool));
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            ahead.add(null);
           }
         }
       }
-    }
-
-    @SuppressWarnings("unchecked")
-    private byte[] take() {
-      Object o = ahead.poll();
-      int index = next++;
-      if (o instanceof byte[] b) {
-        return b;
-      }
-      if (o instanceof ChunkKey) {
-        return chunk(loc, index);
-      }
-      byte[] c;
-      try {
-        c = ((org.apache.ignite.lang.IgniteFuture<byte[]>) o).get();
-      } catch (CacheException | IgniteException e) {
-        throw lost(loc, e);
-      }
-      if (c == null) {
-        throw lost(loc, null);
-      }
-      ChunkKey key = loc.key(index);
-      if (!ignite
-          .affinity(loc.put() ? PUTS_CACHE : RESULTS_CACHE)
-          .isPrimaryOrBackup(ignite.cluster().localNode(), key)) {
-        remoteChunks.put(key, c);
-      }
-      return c;
     }
 
     @Override
@@ -527,7 +714,19 @@ public final class ObjectStore {
         throw new java.util.NoSuchElementException();
       }
       prefetch();
-      return take();
+      var f = ahead.poll();
+      int index = next++;
+      if (f == null) {
+        return chunk(loc, index);
+      }
+      try {
+        return f.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
     }
   }
 
@@ -566,6 +765,7 @@ public final class ObjectStore {
    * the objects of an owner that left (fate-sharing). Blocking; returns how many chunks.
    */
   public int removeOwnedBy(long prefix) {
+    hot.removeOwnedBy(prefix);
     int n = 0;
     for (IgniteCache<ChunkKey, byte[]> c : List.of(results, puts)) {
       java.util.Set<ChunkKey> doomed = new java.util.HashSet<>();
@@ -604,7 +804,7 @@ public final class ObjectStore {
 
   /** Removes a stored value; asynchronous, best effort. */
   public void remove(StoredLocation loc) {
-    remoteChunks.remove(loc);
+    hot.remove(loc);
     Map<ChunkKey, Boolean> keys = new LinkedHashMap<>();
     for (int i = 0; i < loc.chunks(); i++) {
       keys.put(loc.key(i), Boolean.TRUE);

@@ -8,6 +8,7 @@ import io.flare.api.exception.FlareSerializationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -344,6 +345,146 @@ public final class FlareSerializer {
   }
 
   /**
+   * Deserializes a value stored as a sequence of chunks, the object store's form, reading its
+   * chunks in parallel where the format allows. A primitive array's chunks are fetched and decoded
+   * straight into their place in the new array by several threads at once ({@link
+   * ChunkedValue#forEachRest}); the few elements that straddle two chunks are put together at the
+   * end from their bytes, which each chunk's visitor leaves in a small scratch array. Anything else
+   * is read as a stream over the chunks in order. Same errors as {@link #deserialize(InputStream)};
+   * a chunk of the wrong length is reported as a truncated value.
+   */
+  public Object deserializeChunks(ChunkedValue value) throws IOException {
+    Objects.requireNonNull(value, "value");
+    byte[] first = value.first();
+    PrimitiveArrayCodec codec =
+        first.length < ARRAY_HEADER_BYTES ? null : PrimitiveArrayCodec.forTag(first[0]);
+    if (codec == null
+        || first[0] == TAG_NULL
+        || first[0] == TAG_KRYO
+        || value.chunks() == 1
+        || value.chunkSize() < 8) { // (an element would span three chunks)
+      return deserializeChunks(prepend(first, value.rest()));
+    }
+    int count = ByteBuffer.wrap(first, 1, Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    long end = ARRAY_HEADER_BYTES + (long) count * codec.width;
+    if (count < 0 || value.size() < end) {
+      throw truncated(codec, count, value.size());
+    }
+    Object array = codec.newArray(count);
+    ParallelArrayDecode decode = new ParallelArrayDecode(codec, array, end, value);
+    decode.accept(0, first);
+    value.forEachRest(decode);
+    decode.finishStraddlers();
+    return array;
+  }
+
+  private static java.util.Iterator<byte[]> prepend(byte[] first, java.util.Iterator<byte[]> rest) {
+    return new java.util.Iterator<>() {
+      private boolean firstTaken;
+
+      @Override
+      public boolean hasNext() {
+        return !firstTaken || rest.hasNext();
+      }
+
+      @Override
+      public byte[] next() {
+        if (!firstTaken) {
+          firstTaken = true;
+          return first;
+        }
+        return rest.next();
+      }
+    };
+  }
+
+  /**
+   * Decodes each chunk of a stored primitive array into its place; thread-safe across chunks (each
+   * writes its own elements and its own bytes of {@code scratch}).
+   */
+  private static final class ParallelArrayDecode implements ChunkedValue.ChunkVisitor {
+    private final PrimitiveArrayCodec codec;
+    private final Object array;
+    private final long end;
+    private final ChunkedValue value;
+    private final int width;
+
+    /**
+     * For boundary {@code b} (the start of chunk {@code b}), the bytes of the element across it.
+     */
+    private final byte[] scratch;
+
+    ParallelArrayDecode(PrimitiveArrayCodec codec, Object array, long end, ChunkedValue value) {
+      this.codec = codec;
+      this.array = array;
+      this.end = end;
+      this.value = value;
+      this.width = codec.width;
+      this.scratch = width == 1 ? new byte[0] : new byte[width * (value.chunks() + 1)];
+    }
+
+    @Override
+    public void accept(int index, byte[] chunk) {
+      long offset = (long) index * value.chunkSize();
+      long expected =
+          index < value.chunks() - 1
+              ? value.chunkSize()
+              : value.size() - (long) value.chunkSize() * (value.chunks() - 1);
+      if (chunk.length != expected) {
+        throw truncated(codec, Array.getLength(array), offset + chunk.length);
+      }
+      long lo = Math.max(offset, ARRAY_HEADER_BYTES);
+      long hi = Math.min(offset + chunk.length, end);
+      if (lo >= hi) {
+        return;
+      }
+      long firstElem = (lo - ARRAY_HEADER_BYTES + width - 1) / width;
+      long endElem = (hi - ARRAY_HEADER_BYTES) / width;
+      long firstStart = ARRAY_HEADER_BYTES + firstElem * width;
+      if (endElem > firstElem) {
+        int n = (int) (endElem - firstElem);
+        codec.decode(
+            ByteBuffer.wrap(chunk, (int) (firstStart - offset), n * width)
+                .order(ByteOrder.LITTLE_ENDIAN),
+            array,
+            (int) firstElem,
+            n);
+      }
+      if (firstStart > lo) { // the tail of an element that began in the previous chunk
+        int inElem = (int) (lo - (firstStart - width));
+        System.arraycopy(
+            chunk, (int) (lo - offset), scratch, index * width + inElem, (int) (firstStart - lo));
+      }
+      long lastEnd = ARRAY_HEADER_BYTES + Math.max(endElem, firstElem) * width;
+      if (lastEnd < hi && endElem >= firstElem) { // the head of an element the next chunk ends
+        System.arraycopy(
+            chunk, (int) (lastEnd - offset), scratch, (index + 1) * width, (int) (hi - lastEnd));
+      }
+    }
+
+    /** Decodes the elements that straddle two chunks, once every chunk has been visited. */
+    void finishStraddlers() {
+      if (width == 1) {
+        return;
+      }
+      for (int b = 1; b < value.chunks(); b++) {
+        long boundary = (long) b * value.chunkSize();
+        if (boundary <= ARRAY_HEADER_BYTES || boundary >= end) {
+          continue;
+        }
+        long rel = boundary - ARRAY_HEADER_BYTES;
+        if (rel % width != 0) {
+          codec.decode(
+              ByteBuffer.wrap(scratch, b * width, width).order(ByteOrder.LITTLE_ENDIAN),
+              array,
+              (int) (rel / width),
+              1);
+        }
+      }
+    }
+  }
+
+  /**
    * Deserializes a value stored as a sequence of chunks (the object store's form). A primitive
    * array is decoded straight from each chunk into the new array — one copy, no intermediate block
    * — with the few bytes of an element that straddles two chunks carried over; anything else is
@@ -496,6 +637,10 @@ public final class FlareSerializer {
       out.write((byte[]) array);
       return;
     }
+    if (out instanceof DirectSink direct) {
+      writeArrayDirect(codec, array, count, direct, out);
+      return;
+    }
     FlareKryo kryo = kryos.obtain(); // only its block is used
     try {
       int perBlock = FlareKryo.BLOCK_SIZE / codec.width;
@@ -506,6 +651,27 @@ public final class FlareSerializer {
       }
     } finally {
       kryos.free(kryo);
+    }
+  }
+
+  /** Encodes the elements straight into the sink's buffers; one straddling a boundary, apart. */
+  private static void writeArrayDirect(
+      PrimitiveArrayCodec codec, Object array, int count, DirectSink direct, OutputStream out)
+      throws IOException {
+    int width = codec.width;
+    for (int from = 0; from < count; ) {
+      ByteBuffer window = direct.window();
+      int n = Math.min(count - from, window.remaining() / width);
+      if (n == 0) {
+        ByteBuffer one = ByteBuffer.allocate(width).order(ByteOrder.LITTLE_ENDIAN);
+        codec.encode(array, from, 1, one);
+        out.write(one.array(), 0, width);
+        from++;
+        continue;
+      }
+      codec.encode(array, from, n, window);
+      direct.advance(n * width);
+      from += n;
     }
   }
 

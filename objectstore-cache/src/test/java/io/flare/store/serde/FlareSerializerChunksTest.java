@@ -89,4 +89,155 @@ class FlareSerializerChunksTest {
         .isInstanceOf(FlareSerializationException.class)
         .hasMessageContaining("long[]");
   }
+
+  /** Chunks in memory, visited in a shuffled order by four threads, as the store reads them. */
+  private static final class InMemory implements ChunkedValue {
+    private final List<byte[]> chunks;
+    private final long size;
+    private final int chunkSize;
+    final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    InMemory(byte[] bytes, int chunkSize) {
+      this(split(bytes, chunkSize), bytes.length, chunkSize);
+    }
+
+    InMemory(List<byte[]> chunks, long size, int chunkSize) {
+      this.chunks = chunks.isEmpty() ? List.of(new byte[0]) : chunks;
+      this.size = size;
+      this.chunkSize = chunkSize;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public int chunks() {
+      return chunks.size();
+    }
+
+    @Override
+    public int chunkSize() {
+      return chunkSize;
+    }
+
+    @Override
+    public byte[] first() {
+      return chunks.get(0);
+    }
+
+    @Override
+    public java.util.Iterator<byte[]> rest() {
+      return chunks.subList(1, chunks.size()).iterator();
+    }
+
+    @Override
+    public void forEachRest(ChunkVisitor visitor) throws java.io.IOException {
+      List<Integer> order = new ArrayList<>();
+      for (int i = 1; i < chunks.size(); i++) {
+        order.add(i);
+      }
+      java.util.Collections.shuffle(order, new java.util.Random(chunks.size()));
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int i : order) {
+          done.add(
+              pool.submit(
+                  () -> {
+                    threads.add(Thread.currentThread().getName());
+                    visitor.accept(i, chunks.get(i));
+                    return null;
+                  }));
+        }
+        for (var f : done) {
+          try {
+            f.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+              throw re;
+            }
+            throw new java.io.IOException(e.getCause());
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private Object parallelRoundTrip(Object value, int chunk) throws Exception {
+    return serde.deserializeChunks(new InMemory(serde.serialize(value), chunk));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {8, 9, 13, 64, 1000, 4093, 1 << 20})
+  void primitiveArrays_decodeInParallelAcrossChunkBoundaries(int chunk) throws Exception {
+    java.util.Random rnd = new java.util.Random(chunk);
+    long[] longs = rnd.longs(10_001).toArray();
+    double[] doubles = rnd.doubles(3_333).toArray();
+    int[] ints = rnd.ints(777).toArray();
+    short[] shorts = new short[555];
+    char[] chars = new char[444];
+    float[] floats = new float[333];
+    byte[] bytes = new byte[12_345];
+    boolean[] bools = new boolean[99];
+    for (int i = 0; i < shorts.length; i++) {
+      shorts[i] = (short) rnd.nextInt();
+    }
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = (char) rnd.nextInt();
+    }
+    for (int i = 0; i < floats.length; i++) {
+      floats[i] = rnd.nextFloat();
+    }
+    rnd.nextBytes(bytes);
+    for (int i = 0; i < bools.length; i++) {
+      bools[i] = rnd.nextBoolean();
+    }
+    assertThat((long[]) parallelRoundTrip(longs, chunk)).isEqualTo(longs);
+    assertThat((double[]) parallelRoundTrip(doubles, chunk)).isEqualTo(doubles);
+    assertThat((int[]) parallelRoundTrip(ints, chunk)).isEqualTo(ints);
+    assertThat((short[]) parallelRoundTrip(shorts, chunk)).isEqualTo(shorts);
+    assertThat((char[]) parallelRoundTrip(chars, chunk)).isEqualTo(chars);
+    assertThat((float[]) parallelRoundTrip(floats, chunk)).isEqualTo(floats);
+    assertThat((byte[]) parallelRoundTrip(bytes, chunk)).isEqualTo(bytes);
+    assertThat((boolean[]) parallelRoundTrip(bools, chunk)).isEqualTo(bools);
+    assertThat((long[]) parallelRoundTrip(new long[0], chunk)).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aLargeArray_isDecodedBySeveralThreads() throws Exception {
+    long[] longs = new java.util.Random(1).longs(200_000).toArray();
+    InMemory value = new InMemory(serde.serialize(longs), 1021);
+    assertThat((long[]) serde.deserializeChunks(value)).isEqualTo(longs);
+    assertThat(value.threads).hasSizeGreaterThan(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 7, 8, 100})
+  void otherValues_readInOrderFromAChunkedValue(int chunk) throws Exception {
+    Map<String, List<Integer>> value = Map.of("a", List.of(1, 2, 3), "b", List.of());
+    assertThat(parallelRoundTrip(value, chunk)).isEqualTo(value);
+    assertThat(parallelRoundTrip(null, chunk)).isNull();
+    assertThat(parallelRoundTrip("text", chunk)).isEqualTo("text");
+    assertThat((long[]) parallelRoundTrip(new long[] {1, 2, 3}, chunk)).containsExactly(1, 2, 3);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aChunkOfTheWrongLength_failsClearlyInParallel() {
+    byte[] bytes = serde.serialize(new long[1000]);
+    List<byte[]> chunks = new ArrayList<>(split(bytes, 512));
+    chunks.set(3, Arrays.copyOf(chunks.get(3), 500)); // one chunk came back short
+    assertThatThrownBy(() -> serde.deserializeChunks(new InMemory(chunks, bytes.length, 512)))
+        .isInstanceOf(FlareSerializationException.class)
+        .hasMessageContaining("long[]");
+    List<byte[]> fewer = split(Arrays.copyOf(bytes, bytes.length - 100), 512);
+    assertThatThrownBy(() -> serde.deserializeChunks(new InMemory(fewer, bytes.length - 100, 512)))
+        .isInstanceOf(FlareSerializationException.class)
+        .hasMessageContaining("long[]");
+  }
 }
