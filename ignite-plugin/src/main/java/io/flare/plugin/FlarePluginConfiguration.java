@@ -142,7 +142,8 @@ public class FlarePluginConfiguration implements PluginConfiguration {
    * — by the task it was scheduled next to, by several tasks, by the driver that put it — is
    * decoded from the heap instead of being read again from the off-heap store or over the network.
    * Stored values never change; a read from the cache still checks that the value exists in the
-   * store, so a freed or lost value is reported as such.
+   * store, so a freed or lost value is reported as such. Chunks are held softly: the JVM drops them
+   * before it would run out of memory.
    */
   public long getChunkCacheSize() {
     return chunkCacheSize;

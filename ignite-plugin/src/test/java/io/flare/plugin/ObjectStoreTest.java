@@ -68,16 +68,44 @@ class ObjectStoreTest {
           maxHeap = Math.max(maxHeap, rt.totalMemory() - rt.freeMemory());
         }
       }
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      long heapAfterGc = rt.totalMemory() - rt.freeMemory();
+      long cached = store.chunkCacheHitsMissesBytes()[2];
       System.out.printf(
           "bounded-store: 5000 x 1 MiB results; max chunks in store %d, max heap used %d MiB,"
-              + " GCs requested by the store %d%n",
-          maxChunks, maxHeap >> 20, store.gcRequests());
+              + " heap after GC %d MiB of which chunk cache %d MiB, GCs requested by the store"
+              + " %d%n",
+          maxChunks, maxHeap >> 20, heapAfterGc >> 20, cached >> 20, store.gcRequests());
       // 5000 MiB went through a 256 MiB store: dropped values were freed
       assertThat(maxChunks).isLessThan(256);
       DataRegionMetrics m = c.node(0).dataRegionMetrics(ObjectStore.REGION);
       assertThat(m.getTotalUsedPages() * (long) m.getPageSize()).isLessThan(256L << 20);
-      assertThat(maxHeap).isLessThan(1L << 30);
+      // the heap holds no more than the chunk cache's budget of the results that went through
+      assertThat(heapAfterGc - cached).isLessThan(384L << 20);
+      // the chunk cache kept recent results, within its budget
+      assertThat(cached).isPositive();
+      assertThat(cached).isLessThanOrEqualTo(FlarePluginConfiguration.defaultChunkCacheSize());
       assertThat(flare.task(Fns::inc, 1).remote().get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void withTheChunkCacheOff_valuesAreReadFromTheStoreEveryTime() {
+    java.util.function.Consumer<org.apache.ignite.configuration.IgniteConfiguration> off =
+        cfg -> ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0]).setChunkCacheSize(0);
+    try (TestCluster c = TestCluster.start("nocache", 2, off)) {
+      Ignite client = c.startNode(true, off);
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectStore clientStore = IgniteRuntimeFactory.nodeOf(client).store();
+      long[] big = Fns.longs(2_000_000);
+      ObjectRef<long[]> ref = flare.put(big);
+      assertThat(flare.get(ref)).isEqualTo(big);
+      assertThat(flare.get(ref)).isEqualTo(big);
+      ObjectRef<long[]> made = flare.task(ObjectStoreTest::addOne, ref).remote();
+      assertThat(flare.get(made)[7]).isEqualTo(big[7] + 1);
+      assertThat(clientStore.chunkCacheHitsMissesBytes()[0]).isZero();
+      assertThat(clientStore.chunkCacheHitsMissesBytes()[2]).isZero();
     }
   }
 

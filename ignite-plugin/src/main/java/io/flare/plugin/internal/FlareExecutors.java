@@ -1,6 +1,7 @@
 package io.flare.plugin.internal;
 
 import io.flare.plugin.FlarePluginConfiguration;
+import io.flare.store.cache.ObjectStore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -72,7 +73,8 @@ public final class FlareExecutors implements Extension {
               return t;
             });
     io.allowCoreThreadTimeOut(true);
-    int storeThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    int storeThreads =
+        Math.max(ObjectStore.PIPELINE, 2 * Runtime.getRuntime().availableProcessors());
     this.store =
         new ThreadPoolExecutor(
             storeThreads,

@@ -1,5 +1,7 @@
 package io.flare.store.cache;
 
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.SoftReference;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +13,12 @@ import java.util.Map;
  * again from the off-heap store or fetched over the network. Stored values never change, and each
  * write of a value has its own {@link StoredLocation#version()} (a value re-created after a loss is
  * a new version), so a cached chunk is never stale; a freed value's chunks are dropped. Chunks
- * larger than a quarter of the cache are not kept. Thread-safe.
+ * larger than a quarter of the cache are not kept.
+ *
+ * <p>Chunks are held through {@link SoftReference}s: the JVM clears them all before it would throw
+ * an {@code OutOfMemoryError}, so the cache never costs the application memory it needs (large
+ * chunks are humongous objects in G1, which a full collection does not move: held strongly they
+ * could keep a large array from finding room). Thread-safe.
  */
 final class ChunkCache {
   /** One chunk of one write of a value. */
@@ -21,8 +28,21 @@ final class ChunkCache {
     }
   }
 
+  /** A cached chunk, softly held; remembers its key and length for when the JVM clears it. */
+  private static final class Entry extends SoftReference<byte[]> {
+    final Key key;
+    final int length;
+
+    Entry(Key key, byte[] chunk, ReferenceQueue<byte[]> queue) {
+      super(chunk, queue);
+      this.key = key;
+      this.length = chunk.length;
+    }
+  }
+
   private final long maxBytes;
-  private final LinkedHashMap<Key, byte[]> chunks = new LinkedHashMap<>(64, 0.75f, true);
+  private final LinkedHashMap<Key, Entry> chunks = new LinkedHashMap<>(64, 0.75f, true);
+  private final ReferenceQueue<byte[]> cleared = new ReferenceQueue<>();
   private long bytes;
   private long hits;
   private long misses;
@@ -39,47 +59,67 @@ final class ChunkCache {
     if (maxBytes <= 0) {
       return null;
     }
-    byte[] c = chunks.get(key);
+    Entry e = chunks.get(key);
+    byte[] c = e == null ? null : e.get();
     if (c != null) {
       hits++;
-    } else {
-      misses++;
+      return c;
     }
-    return c;
+    if (e != null) {
+      drop(e);
+    }
+    misses++;
+    return null;
   }
 
   /** True if chunk {@code key} is cached; does not count as a use. */
   synchronized boolean contains(Key key) {
-    return chunks.containsKey(key);
+    Entry e = chunks.get(key);
+    return e != null && e.get() != null;
   }
 
   synchronized void put(Key key, byte[] chunk) {
     if (chunk.length > maxBytes / 4) {
       return; // a chunk that large would push everything else out
     }
-    byte[] old = chunks.put(key, chunk);
+    purgeCleared();
+    Entry old = chunks.put(key, new Entry(key, chunk, cleared));
     bytes += chunk.length - (old == null ? 0 : old.length);
-    Iterator<Map.Entry<Key, byte[]>> it = chunks.entrySet().iterator();
+    Iterator<Map.Entry<Key, Entry>> it = chunks.entrySet().iterator();
     while (bytes > maxBytes && it.hasNext()) {
       bytes -= it.next().getValue().length;
       it.remove();
     }
   }
 
+  /** Forgets the entries whose chunks the JVM cleared. */
+  private void purgeCleared() {
+    for (Object r = cleared.poll(); r != null; r = cleared.poll()) {
+      drop((Entry) r);
+    }
+  }
+
+  private void drop(Entry e) {
+    if (chunks.get(e.key) == e) {
+      chunks.remove(e.key);
+      bytes -= e.length;
+    }
+  }
+
   synchronized void remove(StoredLocation loc) {
     for (int i = 0; i < loc.chunks(); i++) {
-      byte[] c = chunks.remove(Key.of(loc, i));
-      if (c != null) {
-        bytes -= c.length;
+      Entry e = chunks.remove(Key.of(loc, i));
+      if (e != null) {
+        bytes -= e.length;
       }
     }
   }
 
   /** Drops the chunks of every value whose id has the high half {@code prefix}. */
   synchronized void removeOwnedBy(long prefix) {
-    Iterator<Map.Entry<Key, byte[]>> it = chunks.entrySet().iterator();
+    Iterator<Map.Entry<Key, Entry>> it = chunks.entrySet().iterator();
     while (it.hasNext()) {
-      Map.Entry<Key, byte[]> e = it.next();
+      Map.Entry<Key, Entry> e = it.next();
       if (e.getKey().hi() == prefix) {
         bytes -= e.getValue().length;
         it.remove();
@@ -92,7 +132,9 @@ final class ChunkCache {
     bytes = 0;
   }
 
+  /** Bytes of the chunks held (those the JVM cleared and not yet noticed included). */
   synchronized long bytes() {
+    purgeCleared();
     return bytes;
   }
 

@@ -52,8 +52,14 @@ public final class ObjectStore {
   public static final String RESULTS_CACHE = "flare-objects";
   public static final String PUTS_CACHE = "flare-puts";
 
-  /** Chunk reads and writes kept in flight at once per value (pipelining over the network). */
-  static final int PIPELINE = 4;
+  /**
+   * Chunk reads and writes of a value on another node kept in flight at once (pipelining over the
+   * network).
+   */
+  public static final int PIPELINE = 8;
+
+  /** Chunks of a stream-decoded value fetched ahead of the one being decoded. */
+  static final int READ_AHEAD = 4;
 
   /** Threads that read one local value's chunks at once. */
   static final int CORES =
@@ -79,7 +85,8 @@ public final class ObjectStore {
 
   /**
    * @param pool threads that read and write chunks alongside the caller (at most {@link #PIPELINE}
-   *     or {@link #CORES} per value); they only ever wait for Ignite, never for each other
+   *     per value, {@link #CORES} for a local one); they only ever wait for Ignite, never for each
+   *     other
    * @param chunkCacheBytes heap for the chunks this node recently wrote or read; 0 for none
    */
   public ObjectStore(
@@ -267,6 +274,28 @@ public final class ObjectStore {
     }
   }
 
+  /** True if this node holds the primary copy of the partition of affinity value {@code aff}. */
+  private boolean isPrimary(boolean put, int aff) {
+    ClusterNode node = ignite.affinity(put ? PUTS_CACHE : RESULTS_CACHE).mapKeyToNode(aff);
+    return node != null && node.isLocal();
+  }
+
+  private static java.util.concurrent.CompletableFuture<Void> completable(
+      org.apache.ignite.lang.IgniteFuture<Void> f) {
+    java.util.concurrent.CompletableFuture<Void> cf =
+        new java.util.concurrent.CompletableFuture<>();
+    f.listen(
+        done -> {
+          try {
+            done.get();
+            cf.complete(null);
+          } catch (RuntimeException e) {
+            cf.completeExceptionally(e);
+          }
+        });
+    return cf;
+  }
+
   private static void join(java.util.concurrent.CompletableFuture<Void> f) {
     try {
       f.join();
@@ -294,12 +323,16 @@ public final class ObjectStore {
         new java.util.ArrayDeque<>();
     private final long version = ThreadLocalRandom.current().nextLong();
 
+    /** Whether this node holds the primary copy of the value's partition. */
+    private boolean local;
+
     Sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
       this.id = id;
       this.put = put;
       this.inlineLimit = inlineLimit;
       this.knownSize = knownSize;
       this.affinity = localAffinity();
+      this.local = isPrimary(put, affinity);
       int first = inlineLimit >= 0 ? Math.min(inlineLimit + 1, 4096) : chunkSize;
       if (knownSize > inlineLimit && inlineLimit >= 0) {
         first = (int) Math.min(chunkSize, knownSize);
@@ -384,13 +417,17 @@ public final class ObjectStore {
         if (chunks == 0) {
           putChunk(chunk); // the first chunk may still move to another partition
         } else {
-          while (inFlight.size() >= PIPELINE) {
+          while (inFlight.size() >= (local ? CORES : PIPELINE)) {
             join(inFlight.poll());
           }
           ChunkKey key = new ChunkKey(id.hi(), id.lo(), chunks, affinity);
+          // A local chunk is written by one of the store's threads (Ignite writes a local
+          // primary's pages on the calling thread), a remote one by an asynchronous put.
           inFlight.add(
-              java.util.concurrent.CompletableFuture.runAsync(
-                  () -> cache(put).put(key, chunk), pool));
+              local
+                  ? java.util.concurrent.CompletableFuture.runAsync(
+                      () -> cache(put).put(key, chunk), pool)
+                  : completable(cache(put).putAsync(key, chunk)));
         }
         if (hot.enabled()) {
           hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, chunks), chunk);
@@ -426,6 +463,7 @@ public final class ObjectStore {
             throw e;
           }
           affinity = localAffinity();
+          local = isPrimary(put, affinity);
         }
       }
     }
@@ -688,7 +726,7 @@ public final class ObjectStore {
     }
 
     private void prefetch() {
-      while (requested < loc.chunks() && requested - next < PIPELINE) {
+      while (requested < loc.chunks() && requested - next < READ_AHEAD) {
         int i = requested++;
         if (requested == next + 1) {
           ahead.add(null); // the chunk needed now: read on this thread

@@ -1,0 +1,36 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Settings are checked with messages that name the property and its range. */
+class FlarePluginConfigurationTest {
+  @Test
+  void defaults_areValid() {
+    FlarePluginConfiguration cfg = new FlarePluginConfiguration();
+    cfg.validate();
+    assertThat(cfg.getChunkSize()).isEqualTo((4 << 20) - 64);
+    assertThat(cfg.effectiveChunkCacheSize())
+        .isEqualTo(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8));
+  }
+
+  @Test
+  void chunkCacheSize_minusOneIsTheDefault_zeroTurnsItOff_lessIsRefused() {
+    assertThat(new FlarePluginConfiguration().setChunkCacheSize(0).effectiveChunkCacheSize())
+        .isZero();
+    assertThat(new FlarePluginConfiguration().setChunkCacheSize(5 << 20).effectiveChunkCacheSize())
+        .isEqualTo(5 << 20);
+    assertThatThrownBy(() -> new FlarePluginConfiguration().setChunkCacheSize(-2).validate())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("chunkCacheSize")
+        .hasMessageContaining("-2");
+  }
+
+  @Test
+  void chunkSize_outOfRange_isRefusedByName() {
+    assertThatThrownBy(() -> new FlarePluginConfiguration().setChunkSize(1000).validate())
+        .hasMessageContaining("chunkSize must be 64 KiB..64 MiB, got 1000");
+  }
+}
