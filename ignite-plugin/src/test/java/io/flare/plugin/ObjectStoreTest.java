@@ -110,6 +110,56 @@ class ObjectStoreTest {
   }
 
   @Test
+  void valueBiggerThanTheServersStore_putFromAClient_failsClearly_andTheServerKeepsWorking() {
+    try (TestCluster c = TestCluster.start("fullremote", 1)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectRef<long[]> kept = flare.put(Fns.longs(1_000_000));
+      // 320 MB into the server's 256 MiB store: the server refuses the chunk that would not fit
+      assertThatThrownBy(() -> flare.put(new long[40 << 20]))
+          .isInstanceOf(FlareException.class)
+          .hasMessageContaining("no room for object")
+          .hasMessageContaining("335544325 bytes")
+          .hasMessageContaining("storeMaxSize")
+          .hasMessageContaining(c.nodeId(0));
+      assertThat(c.node(0).cluster().nodes()).hasSize(2); // the server is up and in the cluster
+      assertThat(flare.get(kept)).isEqualTo(Fns.longs(1_000_000));
+      assertThat(flare.get(flare.task(Fns::sumLongs, kept).remote()))
+          .isEqualTo(Fns.sumLongs(Fns.longs(1_000_000)));
+      long[] fits = Fns.longs(5_000_000); // what was written of the refused value was removed
+      assertThat(flare.get(flare.put(fits))).isEqualTo(fits);
+    }
+  }
+
+  @Test
+  void aBackupWithoutRoom_refusesThePut_andEveryServerKeepsWorking() {
+    try (TestCluster c =
+        TestCluster.start(
+            "fullbackup",
+            1,
+            cfg ->
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setStoreMaxSize(512L << 20))) {
+      c.startNode( // the second server's store is too small for the backup copy
+          false,
+          cfg ->
+              ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                  .setStoreMaxSize(64L << 20));
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      assertThatThrownBy(() -> flare.put(new long[25 << 20])) // 200 MiB, one backup
+          .isInstanceOf(FlareException.class)
+          .hasMessageContaining("no room for object")
+          .hasMessageContaining("node " + c.nodeId(1))
+          .hasMessageContaining("storeMaxSize");
+      assertThat(c.node(0).cluster().forServers().nodes()).hasSize(2);
+      assertThat(c.node(1).cluster().forServers().nodes()).hasSize(2);
+      long[] fits = Fns.longs(2_000_000);
+      assertThat(flare.get(flare.put(fits))).isEqualTo(fits);
+      assertThat(flare.get(flare.task(Fns::inc, 1).remote())).isEqualTo(2);
+    }
+  }
+
+  @Test
   void valueBiggerThanTheStore_failsClearly_andTheNodeKeepsWorking() {
     try (TestCluster c = TestCluster.start("full", 1)) {
       FlareRuntime flare = IgniteFlare.attach(c.node(0));

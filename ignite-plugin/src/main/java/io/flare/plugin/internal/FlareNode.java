@@ -464,7 +464,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private Result encodeValueNow(ObjectId id, Object value, boolean put) {
     long raw = arrayBytes(value);
     if (raw > inlineThreshold) {
-      ObjectStore.Sink sink = store.sink(id, put, inlineThreshold, raw + 16);
+      ObjectStore.Sink sink =
+          store.sink(id, put, inlineThreshold, raw + FlareSerializer.ARRAY_HEADER_BYTES);
       try {
         serde().serialize(value, sink);
         Object done = sink.finish();

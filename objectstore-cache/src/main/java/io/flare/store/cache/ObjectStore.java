@@ -7,6 +7,7 @@ import io.flare.store.serde.ChunkedValue;
 import io.flare.store.serde.ChunkedValue.ChunkVisitor;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,8 @@ public final class ObjectStore {
         .setPartitionLossPolicy(PartitionLossPolicy.READ_WRITE_SAFE)
         .setCopyOnRead(false)
         .setStatisticsEnabled(false)
-        .setNodeFilter(new FlareNodeFilter());
+        .setNodeFilter(new FlareNodeFilter())
+        .setInterceptor(new RoomGuard(ownRegion ? REGION : null));
     if (ownRegion) {
       cfg.setDataRegionName(REGION);
     }
@@ -271,6 +273,183 @@ public final class ObjectStore {
     } catch (RuntimeException e) {
       s.abort();
       throw e;
+    }
+  }
+
+  /**
+   * The room kept free by {@link RoomGuard}: half the writer's margin, so local writers stop first.
+   */
+  static final long GUARD_MARGIN = SAFETY_MARGIN / 2;
+
+  /**
+   * Refuses, on the node that stores it, a chunk its data region has no room for. The writer checks
+   * the room of its own node before each chunk (and makes room by collecting garbage); this guard
+   * covers writes to other nodes — a client's {@code put}, a value whose partition lives elsewhere,
+   * backups — for which Ignite would otherwise run the region out of memory, a critical failure
+   * that stops the node. The refusal reaches the writer as a failed update carrying {@link #FULL}.
+   */
+  static final class RoomGuard
+      extends org.apache.ignite.cache.CacheInterceptorAdapter<ChunkKey, byte[]> {
+    private static final long serialVersionUID = 1L;
+
+    /** Starts the message of a refusal. */
+    static final String FULL = "Flare object store full";
+
+    /** The region to watch, or null for the default region (not checked). */
+    private final String region;
+
+    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
+
+    RoomGuard(String region) {
+      this.region = region;
+    }
+
+    @Override
+    public byte[] onBeforePut(javax.cache.Cache.Entry<ChunkKey, byte[]> entry, byte[] newVal) {
+      Ignite node = ignite;
+      if (region == null || node == null || newVal == null) {
+        return newVal;
+      }
+      long[] room = room(node, region);
+      if (room != null && room[0] < newVal.length + newVal.length / 8 + GUARD_MARGIN) {
+        throw new IgniteException(
+            fullMessage(node.cluster().localNode().id(), room, "a chunk of " + newVal.length));
+      }
+      return newVal;
+    }
+  }
+
+  /** The refusal's words: which node, its room, and the setting that raises it. */
+  static String fullMessage(java.util.UUID node, long[] room, String what) {
+    return RoomGuard.FULL
+        + ": node "
+        + node
+        + " has "
+        + Math.max(0, room[0])
+        + " of "
+        + room[1]
+        + " bytes free, too few for "
+        + what
+        + " bytes; raise FlarePluginConfiguration.storeMaxSize (data region '"
+        + REGION
+        + "') or release ObjectRefs you no longer need";
+  }
+
+  /** {free, max} bytes of data region {@code region} on {@code node}, or null if unknown. */
+  static long[] room(Ignite node, String region) {
+    var storage = node.configuration().getDataStorageConfiguration();
+    long cap = -1;
+    if (storage != null && storage.getDataRegionConfigurations() != null) {
+      for (DataRegionConfiguration r : storage.getDataRegionConfigurations()) {
+        if (region.equals(r.getName())) {
+          cap = r.getMaxSize();
+        }
+      }
+    }
+    DataRegionMetrics m = node.dataRegionMetrics(region);
+    if (cap <= 0 || m == null) {
+      return null;
+    }
+    return new long[] {cap - m.getTotalUsedPages() * (long) m.getPageSize(), cap};
+  }
+
+  /**
+   * Asks a node for the room in its store ({@link #room}); run there by Ignite's compute, as the
+   * writer of a value checks the nodes that will hold its backups (Ignite writes backups without
+   * asking {@link RoomGuard}).
+   */
+  static final class RoomProbe implements org.apache.ignite.lang.IgniteCallable<long[]> {
+    private static final long serialVersionUID = 1L;
+
+    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
+
+    @Override
+    public long[] call() {
+      return room(ignite, REGION);
+    }
+  }
+
+  /** The guard's refusal in {@code e}'s causes or suppressed exceptions, or null. */
+  static String storeFull(Throwable e) {
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    todo.add(e);
+    while (!todo.isEmpty()) {
+      Throwable t = todo.poll();
+      if (!seen.add(t)) {
+        continue;
+      }
+      String m = t.getMessage();
+      if (m != null) {
+        int at = m.indexOf(RoomGuard.FULL);
+        if (at >= 0) {
+          return m.substring(at);
+        }
+      }
+      if (t.getCause() != null) {
+        todo.add(t.getCause());
+      }
+      todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
+    }
+    return null;
+  }
+
+  /**
+   * What this node may still write to other nodes' stores as backups before asking them again: each
+   * node's free room as last probed (less the margin), less what was written there since. Probes
+   * are at most a second old, so writers elsewhere are noticed soon.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<java.util.UUID, long[]> backupBudgets =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Reserves room for {@code bytes} on every node that will hold a backup of a {@code put} value
+   * with affinity {@code aff}; returns null, or the refusal's words for a node without room.
+   */
+  private String reserveOnBackups(int aff, long bytes, boolean probeAgain) {
+    Collection<ClusterNode> owners =
+        ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
+    boolean primary = true;
+    for (ClusterNode n : owners) {
+      if (primary) { // the primary is checked by its guard (or, here, by ensureRoom)
+        primary = false;
+        continue;
+      }
+      if (n.isLocal()) {
+        long free = freeBytes();
+        if (free < bytes + SAFETY_MARGIN) {
+          return fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
+        }
+        continue;
+      }
+      long now = System.nanoTime();
+      long[] b = backupBudgets.get(n.id());
+      synchronized (this) {
+        if (probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes) {
+          long[] room = probe(n);
+          if (room == null) {
+            continue; // cannot tell: the node left or does not answer; its writes will say
+          }
+          b = new long[] {room[0] - SAFETY_MARGIN, now, room[1]};
+          backupBudgets.put(n.id(), b);
+        }
+        if (b[0] < bytes) {
+          return fullMessage(
+              n.id(), new long[] {b[0] + SAFETY_MARGIN, b[2]}, "a backup of " + bytes);
+        }
+        b[0] -= bytes;
+      }
+    }
+    return null;
+  }
+
+  /** {free, max} of another node's store, or null if it cannot be asked. */
+  private long[] probe(ClusterNode n) {
+    try {
+      return ignite.compute(ignite.cluster().forNode(n)).withTimeout(5_000).call(new RoomProbe());
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -411,9 +590,14 @@ public final class ObjectStore {
       if (pos == 0) {
         return;
       }
-      ensureRoom(id, pos, written, knownSize);
       byte[] chunk = pos == buf.length ? buf : Arrays.copyOf(buf, pos);
       try {
+        if (local) {
+          ensureRoom(id, pos, written, knownSize); // elsewhere the storing node's guard checks
+        }
+        if (put && ownRegion) {
+          ensureBackupRoom(pos);
+        }
         if (chunks == 0) {
           putChunk(chunk); // the first chunk may still move to another partition
         } else {
@@ -433,14 +617,38 @@ public final class ObjectStore {
           hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, chunks), chunk);
         }
       } catch (RuntimeException e) {
-        drain();
-        abort();
-        throw new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
+        throw failed(e);
       }
       chunks++;
       written += pos;
       pos = 0;
       buf = new byte[chunkSize];
+    }
+
+    /**
+     * Checks that the nodes that will hold backups of this chunk have room for it (Ignite writes
+     * backups without asking the guard, and a backup region out of memory would stop that node).
+     * Before the first chunk, a refusal first collects garbage (this owner's dropped refs free
+     * their values) and asks again.
+     */
+    private void ensureBackupRoom(int chunkBytes) {
+      long need = chunkBytes + chunkBytes / 8;
+      String refusal = reserveOnBackups(affinity, need, false);
+      for (int attempt = 0; refusal != null && chunks == 0 && attempt < 3; attempt++) {
+        gcRequests.incrementAndGet();
+        pressureHook.run();
+        System.gc();
+        try {
+          Thread.sleep(20L << attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        refusal = reserveOnBackups(affinity, need, true);
+      }
+      if (refusal != null) {
+        throw new IgniteException(refusal);
+      }
     }
 
     /**
@@ -453,19 +661,62 @@ public final class ObjectStore {
           cache(put).put(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk);
           return;
         } catch (CacheException | IgniteException e) {
-          if (chunks > 0 || attempt >= 5 || !isPartitionLoss(e)) {
+          boolean full = storeFull(e) != null;
+          if (chunks > 0 || attempt >= (full ? 3 : 5) || !(full || isPartitionLoss(e))) {
             throw e;
           }
+          if (full) { // dropped refs of this owner may free room on the storing node
+            gcRequests.incrementAndGet();
+            pressureHook.run();
+            System.gc();
+          }
           try {
-            Thread.sleep(50L << attempt);
+            Thread.sleep((full ? 20L : 50L) << attempt);
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw e;
           }
-          affinity = localAffinity();
-          local = isPrimary(put, affinity);
+          if (!full) {
+            affinity = localAffinity();
+            local = isPrimary(put, affinity);
+          }
         }
       }
+    }
+
+    /**
+     * Ends a write that failed: waits for the chunks still in flight, removes what was written, and
+     * says why — for a store without room, how big the value is and the storing node's account.
+     */
+    private FlareException failed(RuntimeException e) {
+      if (e instanceof FlareException fe && fe.getMessage().startsWith("The object store")) {
+        abortQuietly();
+        return fe;
+      }
+      abortQuietly();
+      String full = storeFull(e);
+      if (full != null) {
+        long size = Math.max(knownSize, written + pos);
+        return new FlareException(
+            "The object store has no room for object "
+                + id
+                + ": the value is "
+                + (knownSize > 0 ? "" : "at least ")
+                + size
+                + " bytes. "
+                + full,
+            e);
+      }
+      return new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
+    }
+
+    private void abortQuietly() {
+      try {
+        drain();
+      } catch (RuntimeException ignored) {
+        // the write failed already; what failed with it is removed below
+      }
+      abort();
     }
 
     private void drain() {
@@ -493,8 +744,7 @@ public final class ObjectStore {
       try {
         drain();
       } catch (RuntimeException e) {
-        abort();
-        throw new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
+        throw failed(e);
       }
       if (chunks == 0) {
         flushEmpty();

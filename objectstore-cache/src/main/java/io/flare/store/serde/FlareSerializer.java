@@ -96,8 +96,8 @@ public final class FlareSerializer {
   static final byte TAG_CHARS = 8;
   static final byte TAG_BOOLEANS = 9;
 
-  /** Tag plus element count of a raw primitive array. */
-  static final int ARRAY_HEADER_BYTES = 1 + Integer.BYTES;
+  /** Bytes before the elements of a serialized primitive array: a tag and the length. */
+  public static final int ARRAY_HEADER_BYTES = 1 + Integer.BYTES;
 
   private static final int MAX_BYTE_ARRAY = Integer.MAX_VALUE - 8;
   private static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
