@@ -53,6 +53,7 @@ public class FlarePluginConfiguration implements PluginConfiguration {
   private int putBackups = DEFAULT_PUT_BACKUPS;
   private int chunkSize = DEFAULT_CHUNK_SIZE;
   private long chunkCacheSize = -1;
+  private int pageSize;
   private int inlineThreshold = DEFAULT_INLINE_THRESHOLD;
   private int workerThreads;
   private int maxWorkerThreads = DEFAULT_MAX_WORKER_THREADS;
@@ -90,6 +91,13 @@ public class FlarePluginConfiguration implements PluginConfiguration {
     if (chunkSize < (64 << 10) || chunkSize > (64 << 20)) {
       throw new IllegalArgumentException(
           "FlarePluginConfiguration.chunkSize must be 64 KiB..64 MiB, got " + chunkSize);
+    }
+    if (pageSize != 0
+        && (pageSize < 1024 || pageSize > (16 << 10) || Integer.bitCount(pageSize) != 1)) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.pageSize must be 0 (Ignite's, 4 KiB by default) or a power of"
+              + " two from 1 KiB to 16 KiB, got "
+              + pageSize);
     }
     if (chunkCacheSize < -1) {
       throw new IllegalArgumentException(
@@ -193,6 +201,24 @@ public class FlarePluginConfiguration implements PluginConfiguration {
 
   public FlarePluginConfiguration setChunkSize(int chunkSize) {
     this.chunkSize = chunkSize;
+    return this;
+  }
+
+  /**
+   * Page size of the node's off-heap memory in bytes, 0 to leave Ignite's (its {@code
+   * DataStorageConfiguration.pageSize}, 4 KiB by default). Ignite has one page size for all data
+   * regions of a node, so this sets the node's; a {@code DataStorageConfiguration} that sets
+   * another one is an error at start. A power of two from 1 KiB to 16 KiB. Larger pages mean fewer
+   * pages per chunk but more memory per partition (every partition of every cache takes a few
+   * pages): with 16 KiB pages, Flare's embedded node's 128 MiB default region ran out of memory as
+   * soon as a few more caches were created, so size the default region with it.
+   */
+  public int getPageSize() {
+    return pageSize;
+  }
+
+  public FlarePluginConfiguration setPageSize(int pageSize) {
+    this.pageSize = pageSize;
     return this;
   }
 

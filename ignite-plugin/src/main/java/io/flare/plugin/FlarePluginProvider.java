@@ -91,7 +91,11 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
     }
     boolean client = Boolean.TRUE.equals(cfg.isClientMode());
     if (!client && config.isOwnDataRegion()) {
-      addRegion(cfg, config.effectiveStoreMaxSize());
+      try {
+        addRegion(cfg, config.effectiveStoreMaxSize(), config.getPageSize());
+      } catch (IllegalArgumentException e) {
+        throw new IgniteCheckedException("Invalid Flare configuration: " + e.getMessage(), e);
+      }
     }
     Map<String, Object> attrs = new HashMap<>();
     if (cfg.getUserAttributes() != null) {
@@ -143,11 +147,22 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
     return new FlarePluginConfiguration();
   }
 
-  private static void addRegion(IgniteConfiguration cfg, long maxSize) {
+  private static void addRegion(IgniteConfiguration cfg, long maxSize, int pageSize) {
     DataStorageConfiguration ds = cfg.getDataStorageConfiguration();
     if (ds == null) {
       ds = new DataStorageConfiguration();
       cfg.setDataStorageConfiguration(ds);
+    }
+    if (pageSize != 0) {
+      if (ds.getPageSize() != 0 && ds.getPageSize() != pageSize) {
+        throw new IllegalArgumentException(
+            "FlarePluginConfiguration.pageSize is "
+                + pageSize
+                + " but the node's DataStorageConfiguration.pageSize is "
+                + ds.getPageSize()
+                + ": Ignite has one page size per node; set one of them");
+      }
+      ds.setPageSize(pageSize);
     }
     DataRegionConfiguration[] regions = ds.getDataRegionConfigurations();
     if (regions != null) {

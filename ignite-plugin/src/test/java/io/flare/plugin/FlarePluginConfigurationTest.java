@@ -33,4 +33,15 @@ class FlarePluginConfigurationTest {
     assertThatThrownBy(() -> new FlarePluginConfiguration().setChunkSize(1000).validate())
         .hasMessageContaining("chunkSize must be 64 KiB..64 MiB, got 1000");
   }
+
+  @Test
+  void pageSize_zeroOrAPowerOfTwoFrom1To16KiB() {
+    new FlarePluginConfiguration().setPageSize(0).validate();
+    new FlarePluginConfiguration().setPageSize(16 << 10).validate();
+    assertThatThrownBy(() -> new FlarePluginConfiguration().setPageSize(3000).validate())
+        .hasMessageContaining("pageSize")
+        .hasMessageContaining("3000");
+    assertThatThrownBy(() -> new FlarePluginConfiguration().setPageSize(32 << 10).validate())
+        .hasMessageContaining("pageSize");
+  }
 }

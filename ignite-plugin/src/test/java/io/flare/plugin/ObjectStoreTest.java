@@ -160,6 +160,33 @@ class ObjectStoreTest {
   }
 
   @Test
+  void pageSize_setsTheNodesPageSize_andAConflictingOneStopsTheStart() {
+    try (TestCluster c =
+        TestCluster.start(
+            "pagesize",
+            1,
+            cfg ->
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setPageSize(16 << 10))) {
+      assertThat(c.node(0).dataRegionMetrics(ObjectStore.REGION).getPageSize()).isEqualTo(16 << 10);
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      long[] big = Fns.longs(1_000_000);
+      assertThat(flare.get(flare.put(big))).isEqualTo(big);
+      assertThatThrownBy(
+              () ->
+                  c.startNode(
+                      false,
+                      cfg -> {
+                        ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                            .setPageSize(8 << 10);
+                        cfg.getDataStorageConfiguration().setPageSize(4 << 10);
+                      }))
+          .hasStackTraceContaining("FlarePluginConfiguration.pageSize is 8192")
+          .hasStackTraceContaining("DataStorageConfiguration.pageSize is 4096");
+    }
+  }
+
+  @Test
   void valueBiggerThanTheStore_failsClearly_andTheNodeKeepsWorking() {
     try (TestCluster c = TestCluster.start("full", 1)) {
       FlareRuntime flare = IgniteFlare.attach(c.node(0));
