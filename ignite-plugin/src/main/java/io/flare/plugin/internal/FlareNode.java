@@ -464,21 +464,14 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private Result encodeValueNow(ObjectId id, Object value, boolean put) {
     long raw = arrayBytes(value);
     if (raw > inlineThreshold) {
-      ObjectStore.Sink sink =
-          store.sink(id, put, inlineThreshold, raw + FlareSerializer.ARRAY_HEADER_BYTES);
-      try {
-        serde().serialize(value, sink);
-        Object done = sink.finish();
-        return done instanceof byte[] b
-            ? new Result.Inline(b)
-            : new Result.Stored((StoredLocation) done);
-      } catch (java.io.IOException | RuntimeException e) {
-        sink.abort();
-        if (e instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new FlareException("Cannot store object " + id + ": " + e, e);
-      }
+      // a large primitive array: its chunks are encoded and written by several threads at once
+      long size = FlareSerializer.arraySerializedSize(value);
+      return new Result.Stored(
+          store.writeAll(
+              id,
+              put,
+              size,
+              (offset, dst) -> FlareSerializer.encodeArrayRange(value, offset, dst)));
     }
     byte[] bytes = serde().serialize(value);
     if (bytes.length <= inlineThreshold) {

@@ -62,10 +62,8 @@ public final class ObjectStore {
   /** Chunks of a stream-decoded value fetched ahead of the one being decoded. */
   static final int READ_AHEAD = 4;
 
-  /** Threads that read one local value's chunks at once. */
-  static final int CORES =
-      Integer.getInteger(
-          "flare.store.readThreads", Math.max(2, Runtime.getRuntime().availableProcessors()));
+  /** Threads that read or write the chunks of one local value at once. */
+  static final int CORES = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   /** Room kept free in the region beyond what a chunk needs. */
   static final long SAFETY_MARGIN = 16L << 20;
@@ -262,6 +260,16 @@ public final class ObjectStore {
    */
   public Sink sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
     return new Sink(id, put, inlineLimit, knownSize);
+  }
+
+  /**
+   * Stores a value of {@code size} bytes that {@code encoder} produces at any offset, its chunks
+   * made and written in parallel ({@link Sink#writeAll}).
+   */
+  public StoredLocation writeAll(ObjectId id, boolean put, long size, ChunkEncoder encoder) {
+    Sink s = new Sink(id, put, -1, size, true);
+    s.writeAll(size, encoder);
+    return (StoredLocation) s.finish();
   }
 
   /** Stores {@code data} whole (a convenience over {@link #sink}). */
@@ -486,8 +494,15 @@ public final class ObjectStore {
     }
   }
 
+  /** Produces the bytes of a value at any offset, so its chunks can be made in parallel. */
+  @FunctionalInterface
+  public interface ChunkEncoder {
+    /** Fills {@code dst} with the value's bytes from {@code offset} on. */
+    void fill(long offset, byte[] dst);
+  }
+
   /** The writing side of a value. Not thread-safe. */
-  public final class Sink extends OutputStream implements io.flare.store.serde.DirectSink {
+  public final class Sink extends OutputStream {
     private final ObjectId id;
     private final boolean put;
     private final int inlineLimit;
@@ -506,6 +521,11 @@ public final class ObjectStore {
     private boolean local;
 
     Sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
+      this(id, put, inlineLimit, knownSize, false);
+    }
+
+    /** With {@code whole}, for {@link #writeAll} only: no buffer of its own. */
+    Sink(ObjectId id, boolean put, int inlineLimit, long knownSize, boolean whole) {
       this.id = id;
       this.put = put;
       this.inlineLimit = inlineLimit;
@@ -517,7 +537,7 @@ public final class ObjectStore {
         first = (int) Math.min(chunkSize, knownSize);
         spilled = true;
       }
-      this.buf = new byte[Math.max(64, first)];
+      this.buf = whole ? new byte[0] : new byte[Math.max(64, first)];
       if (inlineLimit < 0) {
         spilled = true;
       }
@@ -545,22 +565,66 @@ public final class ObjectStore {
       }
     }
 
-    @Override
-    public java.nio.ByteBuffer window() {
-      if (pos == buf.length) {
-        makeRoom(1);
+    /**
+     * Writes a whole value of {@code size} bytes whose chunks {@code encoder} can produce
+     * independently: chunk 0 on this thread (its partition may still change), then the others by
+     * this thread and the store's threads at once — each allocates its chunk, fills it, checks the
+     * room and stores it — as many at a time as there are cores for a local partition, {@link
+     * #PIPELINE} for a remote one. For a sink nothing was written to yet; call {@link #finish()}
+     * after.
+     */
+    public void writeAll(long size, ChunkEncoder encoder) {
+      if (chunks != 0 || pos != 0) {
+        throw new IllegalStateException("writeAll on a sink that was written to");
       }
-      return java.nio.ByteBuffer.wrap(buf, pos, buf.length - pos)
-          .slice()
-          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    }
-
-    @Override
-    public void advance(int n) {
-      if (n < 0 || n > buf.length - pos) {
-        throw new IllegalArgumentException("advance(" + n + ") past the window");
+      spilled = true;
+      buf = new byte[0];
+      int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
+      try {
+        byte[] first = new byte[(int) Math.min(chunkSize, size)];
+        encoder.fill(0, first);
+        if (local) {
+          ensureRoom(id, first.length, 0, size);
+        }
+        if (put && ownRegion) {
+          ensureBackupRoom(first.length, true);
+        }
+        putChunk(first);
+        if (hot.enabled()) {
+          hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, 0), first);
+        }
+        chunks = 1;
+        written = first.length;
+        int size0 = chunkSize;
+        int aff = affinity;
+        new Parallel(
+                1,
+                n,
+                i -> {
+                  long offset = (long) i * size0;
+                  byte[] c = new byte[(int) Math.min(size0, size - offset)];
+                  encoder.fill(offset, c);
+                  if (local) {
+                    ensureRoom(id, c.length, offset, size);
+                  }
+                  if (put && ownRegion) {
+                    ensureBackupRoom(c.length, false);
+                  }
+                  cache(put).put(new ChunkKey(id.hi(), id.lo(), i, aff), c);
+                  if (hot.enabled()) {
+                    hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, i), c);
+                  }
+                })
+            .run(Math.min(n - 1, local ? CORES : PIPELINE));
+        chunks = n;
+        written = size;
+      } catch (RuntimeException e) {
+        chunks = n; // written in any order: remove them all
+        throw failed(e);
+      } catch (java.io.IOException e) {
+        chunks = n;
+        throw failed(new java.io.UncheckedIOException(e));
       }
-      pos += n;
     }
 
     private void makeRoom(int wanted) {
@@ -596,7 +660,7 @@ public final class ObjectStore {
           ensureRoom(id, pos, written, knownSize); // elsewhere the storing node's guard checks
         }
         if (put && ownRegion) {
-          ensureBackupRoom(pos);
+          ensureBackupRoom(pos, chunks == 0);
         }
         if (chunks == 0) {
           putChunk(chunk); // the first chunk may still move to another partition
@@ -631,10 +695,10 @@ public final class ObjectStore {
      * Before the first chunk, a refusal first collects garbage (this owner's dropped refs free
      * their values) and asks again.
      */
-    private void ensureBackupRoom(int chunkBytes) {
+    private void ensureBackupRoom(int chunkBytes, boolean mayWait) {
       long need = chunkBytes + chunkBytes / 8;
       String refusal = reserveOnBackups(affinity, need, false);
-      for (int attempt = 0; refusal != null && chunks == 0 && attempt < 3; attempt++) {
+      for (int attempt = 0; refusal != null && mayWait && attempt < 3; attempt++) {
         gcRequests.incrementAndGet();
         pressureHook.run();
         System.gc();
@@ -864,30 +928,34 @@ public final class ObjectStore {
       // Local chunks are read by as many threads as there are cores; remote ones are kept in
       // flight PIPELINE at a time (those threads mostly wait for the network).
       int threads = Math.min(n, isLocal(loc) ? CORES : PIPELINE);
-      new ParallelRead(loc, visitor, n).run(threads);
+      new Parallel(1, n + 1, i -> visitor.accept(i, chunk(loc, i))).run(threads);
     }
   }
 
+  /** Work on item {@code i} of a {@link Parallel} run. */
+  @FunctionalInterface
+  interface IndexedWork {
+    void run(int i) throws Exception;
+  }
+
   /**
-   * Chunks 1..n of a value shared out among the calling thread and up to {@code threads - 1} of the
-   * store's threads: each takes the next chunk not yet taken, reads it and hands it to the visitor,
-   * until none is left or one failed. The caller waits for the helpers that started; helpers that
-   * had not started by then do nothing.
+   * Items {@code from..to-1} shared out among the calling thread and up to {@code threads - 1} of
+   * the store's threads: each takes the next item not yet taken and works on it, until none is left
+   * or one failed. The caller waits for the helpers that started (so their effects are visible to
+   * it); helpers that had not started by then do nothing. The first failure is thrown.
    */
-  private final class ParallelRead {
-    private final StoredLocation loc;
-    private final ChunkVisitor visitor;
-    private final int last;
-    private final java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger(1);
+  private final class Parallel {
+    private final int to;
+    private final IndexedWork work;
+    private final java.util.concurrent.atomic.AtomicInteger next;
     private int running;
     private boolean closed;
     private Throwable failure;
 
-    ParallelRead(StoredLocation loc, ChunkVisitor visitor, int last) {
-      this.loc = loc;
-      this.visitor = visitor;
-      this.last = last;
+    Parallel(int from, int to, IndexedWork work) {
+      this.to = to;
+      this.work = work;
+      this.next = new java.util.concurrent.atomic.AtomicInteger(from);
     }
 
     void run(int threads) throws java.io.IOException {
@@ -895,7 +963,7 @@ public final class ObjectStore {
         try {
           pool.execute(this::help);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-          break; // the node is stopping: the caller reads the rest alone
+          break; // the node is stopping: the caller does the rest alone
         }
       }
       work();
@@ -921,6 +989,8 @@ public final class ObjectStore {
         throw re;
       } else if (t instanceof Error err) {
         throw err;
+      } else if (t != null) {
+        throw new FlareException(t.toString(), t);
       }
     }
 
@@ -942,11 +1012,11 @@ public final class ObjectStore {
     }
 
     private void work() {
-      for (int i = next.getAndIncrement(); i <= last; i = next.getAndIncrement()) {
+      for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
         try {
-          visitor.accept(i, chunk(loc, i));
+          work.run(i);
         } catch (Throwable t) {
-          next.set(last + 1);
+          next.set(to);
           synchronized (this) {
             if (failure == null) {
               failure = t;

@@ -637,10 +637,6 @@ public final class FlareSerializer {
       out.write((byte[]) array);
       return;
     }
-    if (out instanceof DirectSink direct) {
-      writeArrayDirect(codec, array, count, direct, out);
-      return;
-    }
     FlareKryo kryo = kryos.obtain(); // only its block is used
     try {
       int perBlock = FlareKryo.BLOCK_SIZE / codec.width;
@@ -654,25 +650,77 @@ public final class FlareSerializer {
     }
   }
 
-  /** Encodes the elements straight into the sink's buffers; one straddling a boundary, apart. */
-  private static void writeArrayDirect(
-      PrimitiveArrayCodec codec, Object array, int count, DirectSink direct, OutputStream out)
-      throws IOException {
-    int width = codec.width;
-    for (int from = 0; from < count; ) {
-      ByteBuffer window = direct.window();
-      int n = Math.min(count - from, window.remaining() / width);
-      if (n == 0) {
-        ByteBuffer one = ByteBuffer.allocate(width).order(ByteOrder.LITTLE_ENDIAN);
-        codec.encode(array, from, 1, one);
-        out.write(one.array(), 0, width);
-        from++;
-        continue;
-      }
-      codec.encode(array, from, n, window);
-      direct.advance(n * width);
-      from += n;
+  /**
+   * The size of {@code value}'s serialized form if it is a primitive array (whose bytes {@link
+   * #encodeArrayRange} produces at any offset), else -1.
+   */
+  public static long arraySerializedSize(Object value) {
+    PrimitiveArrayCodec codec =
+        value == null ? null : PrimitiveArrayCodec.forType(value.getClass());
+    return codec == null ? -1 : ARRAY_HEADER_BYTES + (long) codec.length(value) * codec.width;
+  }
+
+  /**
+   * Fills {@code dst} with the bytes of primitive array {@code array}'s serialized form (as {@link
+   * #serialize(Object)} writes it) from {@code offset} on, so that chunks of a large array can be
+   * encoded independently, by several threads. Elements that straddle the range's ends contribute
+   * their part.
+   *
+   * @throws IllegalArgumentException if {@code array} is not a primitive array or the range goes
+   *     past the end of its serialized form
+   */
+  public static void encodeArrayRange(Object array, long offset, byte[] dst) {
+    PrimitiveArrayCodec codec =
+        array == null ? null : PrimitiveArrayCodec.forType(array.getClass());
+    if (codec == null) {
+      throw new IllegalArgumentException("not a primitive array: " + array);
     }
+    int count = codec.length(array);
+    int width = codec.width;
+    long size = ARRAY_HEADER_BYTES + (long) count * width;
+    if (offset < 0 || offset + dst.length > size) {
+      throw new IllegalArgumentException(
+          "bytes " + offset + ".." + (offset + dst.length) + " are outside 0.." + size);
+    }
+    int pos = 0;
+    if (offset < ARRAY_HEADER_BYTES) {
+      byte[] header = new byte[ARRAY_HEADER_BYTES];
+      ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).put(codec.tag).putInt(count);
+      pos = (int) Math.min(ARRAY_HEADER_BYTES - offset, dst.length);
+      System.arraycopy(header, (int) offset, dst, 0, pos);
+    }
+    if (pos == dst.length) {
+      return;
+    }
+    long rel = offset + pos - ARRAY_HEADER_BYTES;
+    int index = (int) (rel / width);
+    int into = (int) (rel % width);
+    if (into != 0) { // the tail of an element that began before the range
+      byte[] one = encodeOne(codec, array, index);
+      int n = Math.min(width - into, dst.length - pos);
+      System.arraycopy(one, into, dst, pos, n);
+      pos += n;
+      index++;
+    }
+    int whole = Math.min((dst.length - pos) / width, count - index);
+    if (whole > 0) {
+      codec.encode(
+          array,
+          index,
+          whole,
+          ByteBuffer.wrap(dst, pos, whole * width).slice().order(ByteOrder.LITTLE_ENDIAN));
+      pos += whole * width;
+      index += whole;
+    }
+    if (pos < dst.length) { // the head of an element that ends after the range
+      System.arraycopy(encodeOne(codec, array, index), 0, dst, pos, dst.length - pos);
+    }
+  }
+
+  private static byte[] encodeOne(PrimitiveArrayCodec codec, Object array, int index) {
+    ByteBuffer one = ByteBuffer.allocate(codec.width).order(ByteOrder.LITTLE_ENDIAN);
+    codec.encode(array, index, 1, one);
+    return one.array();
   }
 
   private void writeGraph(Object value, OutputStream out) throws IOException {
