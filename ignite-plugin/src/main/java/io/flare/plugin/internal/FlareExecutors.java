@@ -34,6 +34,9 @@ public final class FlareExecutors implements Extension {
   final ExecutorService recovery;
   final ThreadPoolExecutor store;
 
+  /** The executors whose thread this is, if any. */
+  private static final ThreadLocal<FlareExecutors> OWN = new ThreadLocal<>();
+
   public FlareExecutors(
       FlarePluginConfiguration config, String nodeName, ClassLoader loader, boolean client) {
     String name = nodeName == null ? "default" : nodeName;
@@ -67,7 +70,7 @@ public final class FlareExecutors implements Extension {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             r -> {
-              Thread t = new Thread(r, "flare-io-" + name + "-" + seq.incrementAndGet());
+              Thread t = new Thread(marked(r), "flare-io-" + name + "-" + seq.incrementAndGet());
               t.setDaemon(true);
               t.setContextClassLoader(loader);
               return t;
@@ -83,7 +86,7 @@ public final class FlareExecutors implements Extension {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             r -> {
-              Thread t = new Thread(r, "flare-store-" + name + "-" + seq.incrementAndGet());
+              Thread t = new Thread(marked(r), "flare-store-" + name + "-" + seq.incrementAndGet());
               t.setDaemon(true);
               t.setContextClassLoader(loader);
               return t;
@@ -92,13 +95,27 @@ public final class FlareExecutors implements Extension {
     this.recovery =
         Executors.newCachedThreadPool(
             r -> {
-              Thread t = new Thread(r, "flare-recovery-" + name + "-" + seq.incrementAndGet());
+              Thread t =
+                  new Thread(marked(r), "flare-recovery-" + name + "-" + seq.incrementAndGet());
               t.setDaemon(true);
               t.setContextClassLoader(loader);
               return t;
             });
   }
 
+  private Runnable marked(Runnable r) {
+    return () -> {
+      OWN.set(this);
+      r.run();
+    };
+  }
+
+  /**
+   * Stops every pool, then waits (at most 10 s in all) for the threads that touch Ignite's caches
+   * to finish: Flare stops (in {@code onIgniteStop}) before Ignite releases its off-heap memory,
+   * and a thread still scanning a partition after that would read freed memory. Task threads are
+   * not waited for: user code may not end on interrupt.
+   */
   public void shutdown() {
     if (workers != null) {
       workers.shutdownNow();
@@ -106,5 +123,17 @@ public final class FlareExecutors implements Extension {
     io.shutdownNow();
     recovery.shutdownNow();
     store.shutdownNow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (ExecutorService pool : new ExecutorService[] {recovery, store, io}) {
+      if (OWN.get() == this) {
+        return; // stopping from one of these threads: it would wait for itself
+      }
+      try {
+        pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -1865,6 +1865,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (worker != null) {
       worker.stop();
     }
+    store.close();
     executors.shutdown();
   }
 
