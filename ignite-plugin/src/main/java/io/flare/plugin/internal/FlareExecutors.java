@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,45 +63,30 @@ public final class FlareExecutors implements Extension {
                 p -> true,
                 60,
                 TimeUnit.SECONDS);
-    this.io =
-        new ThreadPoolExecutor(
-            2,
-            2,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(marked(r), "flare-io-" + name + "-" + seq.incrementAndGet());
-              t.setDaemon(true);
-              t.setContextClassLoader(loader);
-              return t;
-            });
-    io.allowCoreThreadTimeOut(true);
-    int storeThreads =
-        Math.max(ObjectStore.PIPELINE, 2 * Runtime.getRuntime().availableProcessors());
+    this.io = fixedPool(2, threads("io", name, seq, loader));
     this.store =
-        new ThreadPoolExecutor(
-            storeThreads,
-            storeThreads,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(marked(r), "flare-store-" + name + "-" + seq.incrementAndGet());
-              t.setDaemon(true);
-              t.setContextClassLoader(loader);
-              return t;
-            });
-    store.allowCoreThreadTimeOut(true);
-    this.recovery =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t =
-                  new Thread(marked(r), "flare-recovery-" + name + "-" + seq.incrementAndGet());
-              t.setDaemon(true);
-              t.setContextClassLoader(loader);
-              return t;
-            });
+        fixedPool(
+            Math.max(ObjectStore.PIPELINE, 2 * Runtime.getRuntime().availableProcessors()),
+            threads("store", name, seq, loader));
+    this.recovery = Executors.newCachedThreadPool(threads("recovery", name, seq, loader));
+  }
+
+  /** A pool of {@code n} threads that end after 30 s idle. */
+  private static ThreadPoolExecutor fixedPool(int n, ThreadFactory factory) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Daemon threads named {@code flare-<kind>-<node>-<n>}, with the node's class loader. */
+  private ThreadFactory threads(String kind, String node, AtomicInteger seq, ClassLoader loader) {
+    return r -> {
+      Thread t = new Thread(marked(r), "flare-" + kind + "-" + node + "-" + seq.incrementAndGet());
+      t.setDaemon(true);
+      t.setContextClassLoader(loader);
+      return t;
+    };
   }
 
   private Runnable marked(Runnable r) {

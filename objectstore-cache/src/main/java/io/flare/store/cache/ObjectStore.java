@@ -77,7 +77,6 @@ public final class ObjectStore {
   private final int[] affinityForPartition;
   private final AtomicLong gcRequests = new AtomicLong();
   private final java.util.concurrent.Executor pool;
-  private volatile Runnable pressureHook = () -> {};
   private volatile boolean closed;
 
   /** Chunks this node recently wrote or read. */
@@ -106,11 +105,6 @@ public final class ObjectStore {
     this.results = ignite.getOrCreateCache(cacheConfig(RESULTS_CACHE, 0, ownRegion));
     this.puts = ignite.getOrCreateCache(cacheConfig(PUTS_CACHE, putBackups, ownRegion));
     this.affinityForPartition = affinityTable(ignite.affinity(RESULTS_CACHE));
-  }
-
-  /** Called (on the writing thread) before the store asks the JVM for a GC to make room. */
-  public void setPressureHook(Runnable hook) {
-    this.pressureHook = hook;
   }
 
   /** How many times the store asked for a GC to make room. */
@@ -217,42 +211,65 @@ public final class ObjectStore {
     return maxSize;
   }
 
+  /** Attempts {@link #collectGarbage} makes before a write gives up for want of room. */
+  static final int ROOM_ATTEMPTS = 4;
+
+  /**
+   * Asks the JVM for a GC, then waits up to {@code 100 << attempt} ms (1.5 s over all attempts) for
+   * {@code roomFound} to hold: unreachable ObjectRefs free their values through cleaners once
+   * collected, and the removals take a moment. False if interrupted.
+   */
+  private boolean collectGarbage(int attempt, java.util.function.BooleanSupplier roomFound) {
+    gcRequests.incrementAndGet();
+    System.gc();
+    long deadline = System.nanoTime() + ((100L << attempt) * 1_000_000L);
+    try {
+      do {
+        Thread.sleep(10);
+      } while (!roomFound.getAsBoolean() && System.nanoTime() < deadline);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private void ensureRoom(ObjectId id, long chunkBytes, long writtenSoFar, long knownSize) {
     long need = chunkBytes + chunkBytes / 8 + SAFETY_MARGIN;
     if (freeBytes() >= need) {
       return;
     }
-    // Unreachable ObjectRefs free their values through cleaners once collected: make room.
-    for (int attempt = 0; attempt < 3 && freeBytes() < need; attempt++) {
-      gcRequests.incrementAndGet();
-      pressureHook.run();
-      System.gc();
-      try {
-        Thread.sleep(20L << attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    for (int attempt = 0; attempt < ROOM_ATTEMPTS && freeBytes() < need; attempt++) {
+      if (!collectGarbage(attempt, () -> freeBytes() >= need)) {
         break;
       }
     }
     long free = freeBytes();
     if (free < need) {
-      long size = Math.max(knownSize, writtenSoFar + chunkBytes);
-      throw new FlareException(
-          "The object store has no room for object "
-              + id
-              + ": the value is "
-              + (knownSize > 0 ? "" : "at least ")
-              + size
-              + " bytes and the store on node "
-              + ignite.cluster().localNode().id()
-              + " has "
-              + free
-              + " of "
-              + maxSize
-              + " bytes free; raise FlarePluginConfiguration.storeMaxSize (data region '"
-              + REGION
-              + "') or release ObjectRefs you no longer need");
+      throw noRoom(
+          id,
+          Math.max(knownSize, writtenSoFar + chunkBytes),
+          knownSize > 0,
+          fullMessage(
+              ignite.cluster().localNode().id(),
+              new long[] {free, maxSize},
+              "a chunk of " + chunkBytes),
+          null);
     }
+  }
+
+  /** The caller's error for a value that found no room: its id and size, and the node's account. */
+  private static FlareException noRoom(
+      ObjectId id, long size, boolean exact, String account, Throwable cause) {
+    return new FlareException(
+        "The object store has no room for object "
+            + id
+            + ": the value is "
+            + (exact ? "" : "at least ")
+            + size
+            + " bytes. "
+            + account,
+        cause);
   }
 
   /**
@@ -699,14 +716,8 @@ public final class ObjectStore {
     private void ensureBackupRoom(int chunkBytes, boolean mayWait) {
       long need = chunkBytes + chunkBytes / 8;
       String refusal = reserveOnBackups(affinity, need, false);
-      for (int attempt = 0; refusal != null && mayWait && attempt < 3; attempt++) {
-        gcRequests.incrementAndGet();
-        pressureHook.run();
-        System.gc();
-        try {
-          Thread.sleep(20L << attempt);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+      for (int attempt = 0; refusal != null && mayWait && attempt < ROOM_ATTEMPTS; attempt++) {
+        if (!collectGarbage(attempt, () -> false)) {
           break;
         }
         refusal = reserveOnBackups(affinity, need, true);
@@ -727,24 +738,25 @@ public final class ObjectStore {
           return;
         } catch (CacheException | IgniteException e) {
           boolean full = storeFull(e) != null;
-          if (chunks > 0 || attempt >= (full ? 3 : 5) || !(full || isPartitionLoss(e))) {
+          if (chunks > 0
+              || attempt >= (full ? ROOM_ATTEMPTS : 5)
+              || !(full || isPartitionLoss(e))) {
             throw e;
           }
           if (full) { // dropped refs of this owner may free room on the storing node
-            gcRequests.incrementAndGet();
-            pressureHook.run();
-            System.gc();
+            if (!collectGarbage(attempt, () -> false)) {
+              throw e;
+            }
+            continue;
           }
           try {
-            Thread.sleep((full ? 20L : 50L) << attempt);
+            Thread.sleep(50L << attempt);
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw e;
           }
-          if (!full) {
-            affinity = localAffinity();
-            local = isPrimary(put, affinity);
-          }
+          affinity = localAffinity();
+          local = isPrimary(put, affinity);
         }
       }
     }
@@ -761,16 +773,7 @@ public final class ObjectStore {
       abortQuietly();
       String full = storeFull(e);
       if (full != null) {
-        long size = Math.max(knownSize, written + pos);
-        return new FlareException(
-            "The object store has no room for object "
-                + id
-                + ": the value is "
-                + (knownSize > 0 ? "" : "at least ")
-                + size
-                + " bytes. "
-                + full,
-            e);
+        return noRoom(id, Math.max(knownSize, written + pos), knownSize > 0, full, e);
       }
       return new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
     }
