@@ -133,7 +133,7 @@ public final class ObjectStore {
         .setCopyOnRead(false)
         .setStatisticsEnabled(false)
         .setNodeFilter(new FlareNodeFilter())
-        .setInterceptor(new RoomGuard(ownRegion ? REGION : null));
+        .setInterceptor(new StoreRoom.RoomGuard(ownRegion ? REGION : null));
     if (ownRegion) {
       cfg.setDataRegionName(REGION);
     }
@@ -250,7 +250,7 @@ public final class ObjectStore {
           id,
           Math.max(knownSize, writtenSoFar + chunkBytes),
           knownSize > 0,
-          fullMessage(
+          StoreRoom.fullMessage(
               ignite.cluster().localNode().id(),
               new long[] {free, maxSize},
               "a chunk of " + chunkBytes),
@@ -303,125 +303,6 @@ public final class ObjectStore {
   }
 
   /**
-   * The room kept free by {@link RoomGuard}: half the writer's margin, so local writers stop first.
-   */
-  static final long GUARD_MARGIN = SAFETY_MARGIN / 2;
-
-  /**
-   * Refuses, on the node that stores it, a chunk its data region has no room for. The writer checks
-   * the room of its own node before each chunk (and makes room by collecting garbage); this guard
-   * covers writes to other nodes — a client's {@code put}, a value whose partition lives elsewhere,
-   * backups — for which Ignite would otherwise run the region out of memory, a critical failure
-   * that stops the node. The refusal reaches the writer as a failed update carrying {@link #FULL}.
-   */
-  static final class RoomGuard
-      extends org.apache.ignite.cache.CacheInterceptorAdapter<ChunkKey, byte[]> {
-    private static final long serialVersionUID = 1L;
-
-    /** Starts the message of a refusal. */
-    static final String FULL = "Flare object store full";
-
-    /** The region to watch, or null for the default region (not checked). */
-    private final String region;
-
-    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
-
-    RoomGuard(String region) {
-      this.region = region;
-    }
-
-    @Override
-    public byte[] onBeforePut(javax.cache.Cache.Entry<ChunkKey, byte[]> entry, byte[] newVal) {
-      Ignite node = ignite;
-      if (region == null || node == null || newVal == null) {
-        return newVal;
-      }
-      long[] room = room(node, region);
-      if (room != null && room[0] < newVal.length + newVal.length / 8 + GUARD_MARGIN) {
-        throw new IgniteException(
-            fullMessage(node.cluster().localNode().id(), room, "a chunk of " + newVal.length));
-      }
-      return newVal;
-    }
-  }
-
-  /** The refusal's words: which node, its room, and the setting that raises it. */
-  static String fullMessage(java.util.UUID node, long[] room, String what) {
-    return RoomGuard.FULL
-        + ": node "
-        + node
-        + " has "
-        + Math.max(0, room[0])
-        + " of "
-        + room[1]
-        + " bytes free, too few for "
-        + what
-        + " bytes; raise FlarePluginConfiguration.storeMaxSize (data region '"
-        + REGION
-        + "') or release ObjectRefs you no longer need";
-  }
-
-  /** {free, max} bytes of data region {@code region} on {@code node}, or null if unknown. */
-  static long[] room(Ignite node, String region) {
-    var storage = node.configuration().getDataStorageConfiguration();
-    long cap = -1;
-    if (storage != null && storage.getDataRegionConfigurations() != null) {
-      for (DataRegionConfiguration r : storage.getDataRegionConfigurations()) {
-        if (region.equals(r.getName())) {
-          cap = r.getMaxSize();
-        }
-      }
-    }
-    DataRegionMetrics m = node.dataRegionMetrics(region);
-    if (cap <= 0 || m == null) {
-      return null;
-    }
-    return new long[] {cap - m.getTotalUsedPages() * (long) m.getPageSize(), cap};
-  }
-
-  /**
-   * Asks a node for the room in its store ({@link #room}); run there by Ignite's compute, as the
-   * writer of a value checks the nodes that will hold its backups (Ignite writes backups without
-   * asking {@link RoomGuard}).
-   */
-  static final class RoomProbe implements org.apache.ignite.lang.IgniteCallable<long[]> {
-    private static final long serialVersionUID = 1L;
-
-    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
-
-    @Override
-    public long[] call() {
-      return room(ignite, REGION);
-    }
-  }
-
-  /** The guard's refusal in {@code e}'s causes or suppressed exceptions, or null. */
-  static String storeFull(Throwable e) {
-    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
-    java.util.Set<Throwable> seen =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    todo.add(e);
-    while (!todo.isEmpty()) {
-      Throwable t = todo.poll();
-      if (!seen.add(t)) {
-        continue;
-      }
-      String m = t.getMessage();
-      if (m != null) {
-        int at = m.indexOf(RoomGuard.FULL);
-        if (at >= 0) {
-          return m.substring(at);
-        }
-      }
-      if (t.getCause() != null) {
-        todo.add(t.getCause());
-      }
-      todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
-    }
-    return null;
-  }
-
-  /**
    * What this node may still write to other nodes' stores as backups before asking them again: each
    * node's free room as last probed (less the margin), less what was written there since. Probes
    * are at most a second old, so writers elsewhere are noticed soon.
@@ -445,7 +326,7 @@ public final class ObjectStore {
       if (n.isLocal()) {
         long free = freeBytes();
         if (free < bytes + SAFETY_MARGIN) {
-          return fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
+          return StoreRoom.fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
         }
         continue;
       }
@@ -461,7 +342,7 @@ public final class ObjectStore {
           backupBudgets.put(n.id(), b);
         }
         if (b[0] < bytes) {
-          return fullMessage(
+          return StoreRoom.fullMessage(
               n.id(), new long[] {b[0] + SAFETY_MARGIN, b[2]}, "a backup of " + bytes);
         }
         b[0] -= bytes;
@@ -473,7 +354,10 @@ public final class ObjectStore {
   /** {free, max} of another node's store, or null if it cannot be asked. */
   private long[] probe(ClusterNode n) {
     try {
-      return ignite.compute(ignite.cluster().forNode(n)).withTimeout(5_000).call(new RoomProbe());
+      return ignite
+          .compute(ignite.cluster().forNode(n))
+          .withTimeout(5_000)
+          .call(new StoreRoom.RoomProbe());
     } catch (RuntimeException e) {
       return null;
     }
@@ -616,6 +500,7 @@ public final class ObjectStore {
         int size0 = chunkSize;
         int aff = affinity;
         new Parallel(
+                pool,
                 1,
                 n,
                 i -> {
@@ -737,7 +622,7 @@ public final class ObjectStore {
           cache(put).put(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk);
           return;
         } catch (CacheException | IgniteException e) {
-          boolean full = storeFull(e) != null;
+          boolean full = StoreRoom.storeFull(e) != null;
           if (chunks > 0
               || attempt >= (full ? ROOM_ATTEMPTS : 5)
               || !(full || isPartitionLoss(e))) {
@@ -771,7 +656,7 @@ public final class ObjectStore {
         return fe;
       }
       abortQuietly();
-      String full = storeFull(e);
+      String full = StoreRoom.storeFull(e);
       if (full != null) {
         return noRoom(id, Math.max(knownSize, written + pos), knownSize > 0, full, e);
       }
@@ -932,103 +817,7 @@ public final class ObjectStore {
       // Local chunks are read by as many threads as there are cores; remote ones are kept in
       // flight PIPELINE at a time (those threads mostly wait for the network).
       int threads = Math.min(n, isLocal(loc) ? CORES : PIPELINE);
-      new Parallel(1, n + 1, i -> visitor.accept(i, chunk(loc, i))).run(threads);
-    }
-  }
-
-  /** Work on item {@code i} of a {@link Parallel} run. */
-  @FunctionalInterface
-  interface IndexedWork {
-    void run(int i) throws Exception;
-  }
-
-  /**
-   * Items {@code from..to-1} shared out among the calling thread and up to {@code threads - 1} of
-   * the store's threads: each takes the next item not yet taken and works on it, until none is left
-   * or one failed. The caller waits for the helpers that started (so their effects are visible to
-   * it); helpers that had not started by then do nothing. The first failure is thrown.
-   */
-  private final class Parallel {
-    private final int to;
-    private final IndexedWork work;
-    private final java.util.concurrent.atomic.AtomicInteger next;
-    private int running;
-    private boolean closed;
-    private Throwable failure;
-
-    Parallel(int from, int to, IndexedWork work) {
-      this.to = to;
-      this.work = work;
-      this.next = new java.util.concurrent.atomic.AtomicInteger(from);
-    }
-
-    void run(int threads) throws java.io.IOException {
-      for (int i = 1; i < threads; i++) {
-        try {
-          pool.execute(this::help);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          break; // the node is stopping: the caller does the rest alone
-        }
-      }
-      work();
-      Throwable t;
-      synchronized (this) {
-        closed = true;
-        boolean interrupted = false;
-        while (running > 0) {
-          try {
-            wait();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-        t = failure;
-      }
-      if (t instanceof java.io.IOException io) {
-        throw io;
-      } else if (t instanceof RuntimeException re) {
-        throw re;
-      } else if (t instanceof Error err) {
-        throw err;
-      } else if (t != null) {
-        throw new FlareException(t.toString(), t);
-      }
-    }
-
-    private void help() {
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-        running++;
-      }
-      try {
-        work();
-      } finally {
-        synchronized (this) {
-          running--;
-          notifyAll();
-        }
-      }
-    }
-
-    private void work() {
-      for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
-        try {
-          work.run(i);
-        } catch (Throwable t) {
-          next.set(to);
-          synchronized (this) {
-            if (failure == null) {
-              failure = t;
-            }
-          }
-          return;
-        }
-      }
+      new Parallel(pool, 1, n + 1, i -> visitor.accept(i, chunk(loc, i))).run(threads);
     }
   }
 

@@ -1,0 +1,134 @@
+package io.flare.store.cache;
+
+import org.apache.ignite.DataRegionMetrics;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteException;
+import org.apache.ignite.configuration.DataRegionConfiguration;
+
+/**
+ * Room in the object store on nodes other than the writer's: the guard every storing node runs on
+ * each chunk, the probe a writer sends to the nodes that will hold backups, and the words of a
+ * refusal. The writer's own node is checked by {@link ObjectStore} itself.
+ */
+final class StoreRoom {
+  private StoreRoom() {}
+
+  /**
+   * The room kept free by {@link RoomGuard}: half the writer's margin, so local writers stop first.
+   */
+  static final long GUARD_MARGIN = ObjectStore.SAFETY_MARGIN / 2;
+
+  /**
+   * Refuses, on the node that stores it, a chunk its data region has no room for. The writer checks
+   * the room of its own node before each chunk (and makes room by collecting garbage); this guard
+   * covers writes to other nodes — a client's {@code put}, a value whose partition lives elsewhere,
+   * backups — for which Ignite would otherwise run the region out of memory, a critical failure
+   * that stops the node. The refusal reaches the writer as a failed update carrying {@link #FULL}.
+   */
+  static final class RoomGuard
+      extends org.apache.ignite.cache.CacheInterceptorAdapter<ChunkKey, byte[]> {
+    private static final long serialVersionUID = 1L;
+
+    /** Starts the message of a refusal. */
+    static final String FULL = "Flare object store full";
+
+    /** The region to watch, or null for the default region (not checked). */
+    private final String region;
+
+    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
+
+    RoomGuard(String region) {
+      this.region = region;
+    }
+
+    @Override
+    public byte[] onBeforePut(javax.cache.Cache.Entry<ChunkKey, byte[]> entry, byte[] newVal) {
+      Ignite node = ignite;
+      if (region == null || node == null || newVal == null) {
+        return newVal;
+      }
+      long[] room = room(node, region);
+      if (room != null && room[0] < newVal.length + newVal.length / 8 + GUARD_MARGIN) {
+        throw new IgniteException(
+            fullMessage(node.cluster().localNode().id(), room, "a chunk of " + newVal.length));
+      }
+      return newVal;
+    }
+  }
+
+  /** The refusal's words: which node, its room, and the setting that raises it. */
+  static String fullMessage(java.util.UUID node, long[] room, String what) {
+    return RoomGuard.FULL
+        + ": node "
+        + node
+        + " has "
+        + Math.max(0, room[0])
+        + " of "
+        + room[1]
+        + " bytes free, too few for "
+        + what
+        + " bytes; raise FlarePluginConfiguration.storeMaxSize (data region '"
+        + ObjectStore.REGION
+        + "') or release ObjectRefs you no longer need";
+  }
+
+  /** {free, max} bytes of data region {@code region} on {@code node}, or null if unknown. */
+  static long[] room(Ignite node, String region) {
+    var storage = node.configuration().getDataStorageConfiguration();
+    long cap = -1;
+    if (storage != null && storage.getDataRegionConfigurations() != null) {
+      for (DataRegionConfiguration r : storage.getDataRegionConfigurations()) {
+        if (region.equals(r.getName())) {
+          cap = r.getMaxSize();
+        }
+      }
+    }
+    DataRegionMetrics m = node.dataRegionMetrics(region);
+    if (cap <= 0 || m == null) {
+      return null;
+    }
+    return new long[] {cap - m.getTotalUsedPages() * (long) m.getPageSize(), cap};
+  }
+
+  /**
+   * Asks a node for the room in its store ({@link #room}); run there by Ignite's compute, as the
+   * writer of a value checks the nodes that will hold its backups (Ignite writes backups without
+   * asking {@link RoomGuard}).
+   */
+  static final class RoomProbe implements org.apache.ignite.lang.IgniteCallable<long[]> {
+    private static final long serialVersionUID = 1L;
+
+    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
+
+    @Override
+    public long[] call() {
+      return room(ignite, ObjectStore.REGION);
+    }
+  }
+
+  /** The guard's refusal in {@code e}'s causes or suppressed exceptions, or null. */
+  static String storeFull(Throwable e) {
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    todo.add(e);
+    while (!todo.isEmpty()) {
+      Throwable t = todo.poll();
+      if (!seen.add(t)) {
+        continue;
+      }
+      String m = t.getMessage();
+      if (m != null) {
+        int at = m.indexOf(RoomGuard.FULL);
+        if (at >= 0) {
+          return m.substring(at);
+        }
+      }
+      if (t.getCause() != null) {
+        todo.add(t.getCause());
+      }
+      todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
+    }
+    return null;
+  }
+}
