@@ -111,22 +111,22 @@ class ObjectStoreTest {
 
   @Test
   void valueBiggerThanTheServersStore_putFromAClient_failsClearly_andTheServerKeepsWorking() {
-    try (TestCluster c = TestCluster.start("fullremote", 1)) {
+    try (TestCluster c = TestCluster.start("fullremote", 1, SMALL_STORE)) {
       Ignite client = c.startNode(true, cfg -> {});
       FlareRuntime flare = IgniteFlare.attach(client);
       ObjectRef<long[]> kept = flare.put(Fns.longs(1_000_000));
-      // 320 MB into the server's 256 MiB store: the server refuses the chunk that would not fit
-      assertThatThrownBy(() -> flare.put(new long[40 << 20]))
+      // 80 MiB into the server's 64 MiB store: the server refuses the chunk that would not fit
+      assertThatThrownBy(() -> flare.put(new long[10 << 20]))
           .isInstanceOf(FlareException.class)
           .hasMessageContaining("no room for object")
-          .hasMessageContaining("335544325 bytes")
+          .hasMessageContaining("83886085 bytes")
           .hasMessageContaining("storeMaxSize")
           .hasMessageContaining(c.nodeId(0));
       assertThat(c.node(0).cluster().nodes()).hasSize(2); // the server is up and in the cluster
       assertThat(flare.get(kept)).isEqualTo(Fns.longs(1_000_000));
       assertThat(flare.get(flare.task(Fns::sumLongs, kept).remote()))
           .isEqualTo(Fns.sumLongs(Fns.longs(1_000_000)));
-      long[] fits = Fns.longs(5_000_000); // what was written of the refused value was removed
+      long[] fits = Fns.longs(4_000_000); // what was written of the refused value was removed
       assertThat(flare.get(flare.put(fits))).isEqualTo(fits);
     }
   }
@@ -139,14 +139,14 @@ class ObjectStoreTest {
             1,
             cfg ->
                 ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
-                    .setStoreMaxSize(512L << 20))) {
+                    .setStoreMaxSize(256L << 20))) {
       c.startNode( // the second server's store is too small for the backup copy
           false,
           cfg ->
               ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
                   .setStoreMaxSize(64L << 20));
       FlareRuntime flare = IgniteFlare.attach(c.node(0));
-      assertThatThrownBy(() -> flare.put(new long[25 << 20])) // 200 MiB, one backup
+      assertThatThrownBy(() -> flare.put(new long[10 << 20])) // 80 MiB, one backup
           .isInstanceOf(FlareException.class)
           .hasMessageContaining("no room for object")
           .hasMessageContaining("node " + c.nodeId(1))
@@ -188,11 +188,11 @@ class ObjectStoreTest {
 
   @Test
   void valueBiggerThanTheStore_failsClearly_andTheNodeKeepsWorking() {
-    try (TestCluster c = TestCluster.start("full", 1)) {
+    try (TestCluster c = TestCluster.start("full", 1, SMALL_STORE)) {
       FlareRuntime flare = IgniteFlare.attach(c.node(0));
       ObjectRef<Integer> kept = flare.put(7);
       ObjectRef<byte[]> big = flare.put(Fns.bytes(2_000_000));
-      assertThatThrownBy(() -> flare.put(new long[40 << 20]))
+      assertThatThrownBy(() -> flare.put(new long[10 << 20])) // 80 MiB into a 64 MiB store
           .isInstanceOf(FlareException.class)
           .hasMessageContaining("storeMaxSize")
           .hasMessageContaining("bytes");
@@ -205,9 +205,17 @@ class ObjectStoreTest {
     }
   }
 
+  /** Bigger than {@link #SMALL_STORE}. */
   public static long[] huge() {
-    return new long[40 << 20];
+    return new long[10 << 20];
   }
+
+  /** A 64 MiB store (the smallest allowed): values that overflow it stay small for the heap. */
+  static final java.util.function.Consumer<org.apache.ignite.configuration.IgniteConfiguration>
+      SMALL_STORE =
+          cfg ->
+              ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                  .setStoreMaxSize(64L << 20);
 
   @Test
   void aChainOfTasksOverABigArray_staysOnTheNodeHoldingIt() {
