@@ -187,6 +187,17 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aSmallStore_holdsValuesOfMostOfItsSize() {
+    try (TestCluster c = TestCluster.start("smallstore", 1, SMALL_STORE)) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      long[] big = Fns.longs(5 << 20); // 40 MiB into 64 MiB
+      assertThat(flare.get(flare.put(big))).isEqualTo(big);
+      DataRegionMetrics m = c.node(0).dataRegionMetrics(ObjectStore.REGION);
+      assertThat(m.getTotalUsedPages() * (long) m.getPageSize()).isLessThan(64L << 20);
+    }
+  }
+
+  @Test
   void valueBiggerThanTheStore_failsClearly_andTheNodeKeepsWorking() {
     try (TestCluster c = TestCluster.start("full", 1, SMALL_STORE)) {
       FlareRuntime flare = IgniteFlare.attach(c.node(0));

@@ -68,6 +68,18 @@ public final class ObjectStore {
   /** Room kept free in the region beyond what a chunk needs. */
   static final long SAFETY_MARGIN = 16L << 20;
 
+  /**
+   * Partitions of the store's caches. Fewer than Ignite's 1024: every partition of a cache takes a
+   * few pages of the region even when empty (1024 took 16 MiB of a 64 MiB store), and values here
+   * are few and large, so 256 spread them well enough.
+   */
+  static final int PARTITIONS = 256;
+
+  /** The room kept free in a region of {@code max} bytes: 16 MiB, less in small regions. */
+  static long margin(long max) {
+    return Math.min(SAFETY_MARGIN, max / 16);
+  }
+
   private final Ignite ignite;
   private final IgniteCache<ChunkKey, byte[]> results;
   private final IgniteCache<ChunkKey, byte[]> puts;
@@ -132,6 +144,9 @@ public final class ObjectStore {
         .setPartitionLossPolicy(PartitionLossPolicy.READ_WRITE_SAFE)
         .setCopyOnRead(false)
         .setStatisticsEnabled(false)
+        .setAffinity(
+            new org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction(
+                false, PARTITIONS))
         .setNodeFilter(new FlareNodeFilter())
         .setInterceptor(new StoreRoom.RoomGuard(ownRegion ? REGION : null));
     if (ownRegion) {
@@ -235,7 +250,7 @@ public final class ObjectStore {
   }
 
   private void ensureRoom(ObjectId id, long chunkBytes, long writtenSoFar, long knownSize) {
-    long need = chunkBytes + chunkBytes / 8 + SAFETY_MARGIN;
+    long need = chunkBytes + chunkBytes / 8 + margin(maxSize);
     if (freeBytes() >= need) {
       return;
     }
@@ -325,7 +340,7 @@ public final class ObjectStore {
       }
       if (n.isLocal()) {
         long free = freeBytes();
-        if (free < bytes + SAFETY_MARGIN) {
+        if (free < bytes + margin(maxSize)) {
           return StoreRoom.fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
         }
         continue;
@@ -338,12 +353,12 @@ public final class ObjectStore {
           if (room == null) {
             continue; // cannot tell: the node left or does not answer; its writes will say
           }
-          b = new long[] {room[0] - SAFETY_MARGIN, now, room[1]};
+          b = new long[] {room[0] - margin(room[1]), now, room[1]};
           backupBudgets.put(n.id(), b);
         }
         if (b[0] < bytes) {
           return StoreRoom.fullMessage(
-              n.id(), new long[] {b[0] + SAFETY_MARGIN, b[2]}, "a backup of " + bytes);
+              n.id(), new long[] {b[0] + margin(b[2]), b[2]}, "a backup of " + bytes);
         }
         b[0] -= bytes;
       }

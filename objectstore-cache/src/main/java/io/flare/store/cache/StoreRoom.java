@@ -14,9 +14,12 @@ final class StoreRoom {
   private StoreRoom() {}
 
   /**
-   * The room kept free by {@link RoomGuard}: half the writer's margin, so local writers stop first.
+   * The room {@link RoomGuard} keeps free in a region of {@code max} bytes: half the writer's
+   * margin, so writers on the node itself stop first.
    */
-  static final long GUARD_MARGIN = ObjectStore.SAFETY_MARGIN / 2;
+  static long guardMargin(long max) {
+    return ObjectStore.margin(max) / 2;
+  }
 
   /**
    * Refuses, on the node that stores it, a chunk its data region has no room for. The writer checks
@@ -48,7 +51,7 @@ final class StoreRoom {
         return newVal;
       }
       long[] room = room(node, region);
-      if (room != null && room[0] < newVal.length + newVal.length / 8 + GUARD_MARGIN) {
+      if (room != null && room[0] < newVal.length + newVal.length / 8 + guardMargin(room[1])) {
         throw new IgniteException(
             fullMessage(node.cluster().localNode().id(), room, "a chunk of " + newVal.length));
       }
