@@ -428,26 +428,6 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
-  /** The raw size of a primitive array (worth streaming), or -1. */
-  private static long arrayBytes(Object v) {
-    if (v instanceof byte[] a) {
-      return a.length;
-    } else if (v instanceof long[] a) {
-      return 8L * a.length;
-    } else if (v instanceof double[] a) {
-      return 8L * a.length;
-    } else if (v instanceof int[] a) {
-      return 4L * a.length;
-    } else if (v instanceof float[] a) {
-      return 4L * a.length;
-    } else if (v instanceof short[] a) {
-      return 2L * a.length;
-    } else if (v instanceof char[] a) {
-      return 2L * a.length;
-    }
-    return -1;
-  }
-
   /**
    * Serializes a value for object {@code id}: inline bytes when small, else into the store (large
    * primitive arrays stream there chunk by chunk without a full serialized copy).
@@ -462,10 +442,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   }
 
   private Result encodeValueNow(ObjectId id, Object value, boolean put) {
-    long raw = arrayBytes(value);
-    if (raw > inlineThreshold) {
+    long size = FlareSerializer.arraySerializedSize(value);
+    if (size > inlineThreshold) {
       // a large primitive array: its chunks are encoded and written by several threads at once
-      long size = FlareSerializer.arraySerializedSize(value);
       return new Result.Stored(
           store.writeAll(
               id,
@@ -1236,7 +1215,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       Object a = args[i];
       if (a instanceof ObjectRef<?> ref && !(i < passRef.length && passRef[i])) {
         encoded[i] = asRef(ref);
-      } else if (arrayBytes(a) > inlineThreshold) {
+      } else if (FlareSerializer.arraySerializedSize(a) > inlineThreshold) {
         encoded[i] = put(a); // a large array goes to the store once, not into every message
       } else {
         byte[] b = serializeArg(a, i, function);

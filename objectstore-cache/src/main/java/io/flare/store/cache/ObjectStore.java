@@ -347,15 +347,19 @@ public final class ObjectStore {
       }
       long now = System.nanoTime();
       long[] b = backupBudgets.get(n.id());
-      synchronized (this) {
-        if (probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes) {
-          long[] room = probe(n);
-          if (room == null) {
-            continue; // cannot tell: the node left or does not answer; its writes will say
-          }
-          b = new long[] {room[0] - margin(room[1]), now, room[1]};
-          backupBudgets.put(n.id(), b);
+      boolean stale;
+      synchronized (backupBudgets) {
+        stale = probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes;
+      }
+      if (stale) { // ask the node outside any lock: a compute call waits for the network
+        long[] room = probe(n);
+        if (room == null) {
+          continue; // cannot tell: the node left or does not answer; its writes will say
         }
+        b = new long[] {room[0] - margin(room[1]), now, room[1]};
+        backupBudgets.put(n.id(), b);
+      }
+      synchronized (backupBudgets) {
         if (b[0] < bytes) {
           return StoreRoom.fullMessage(
               n.id(), new long[] {b[0] + margin(b[2]), b[2]}, "a backup of " + bytes);

@@ -655,8 +655,10 @@ public final class FlareSerializer {
    * #encodeArrayRange} produces at any offset), else -1.
    */
   public static long arraySerializedSize(Object value) {
-    PrimitiveArrayCodec codec =
-        value == null ? null : PrimitiveArrayCodec.forType(value.getClass());
+    if (value == null || !value.getClass().isArray()) {
+      return -1; // most task arguments: no codec lookup
+    }
+    PrimitiveArrayCodec codec = PrimitiveArrayCodec.forType(value.getClass());
     return codec == null ? -1 : ARRAY_HEADER_BYTES + (long) codec.length(value) * codec.width;
   }
 
