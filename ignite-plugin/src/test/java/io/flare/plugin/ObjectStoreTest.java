@@ -216,6 +216,65 @@ class ObjectStoreTest {
     }
   }
 
+  /**
+   * Writers that race for the last room of a store: puts from the server's own driver and from a
+   * client, and tasks on the server, all at once. Each either lands whole (and reads back) or fails
+   * naming the setting; the store never overflows its region, which would stop the node.
+   */
+  @Test
+  void concurrentWriters_fillingTheStore_eachLandOrFailClearly_andTheNodeSurvives()
+      throws Exception {
+    try (TestCluster c = TestCluster.start("race", 1, SMALL_STORE)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime local = IgniteFlare.attach(c.node(0));
+      FlareRuntime remote = IgniteFlare.attach(client);
+      int landedInAll = 0;
+      for (int round = 0; round < 3; round++) {
+        List<java.util.concurrent.Callable<ObjectRef<long[]>>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+          int seed = round * 100 + w;
+          writers.add(() -> local.put(Fns.longs(1_500_000 + seed))); // 12 MiB each
+          writers.add(() -> remote.put(Fns.longs(1_500_000 + seed + 10)));
+          writers.add(() -> local.get(local.task(ObjectStoreTest::twelveMiB, seed + 20).remote()));
+        }
+        java.util.concurrent.ExecutorService pool =
+            java.util.concurrent.Executors.newFixedThreadPool(writers.size());
+        List<ObjectRef<long[]>> landed = new ArrayList<>();
+        int refused = 0;
+        try {
+          for (java.util.concurrent.Future<ObjectRef<long[]>> f : pool.invokeAll(writers)) {
+            try {
+              landed.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+              assertThat(e.getCause())
+                  .isInstanceOf(FlareException.class)
+                  .hasMessageContaining("storeMaxSize");
+              refused++;
+            }
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+        assertThat(refused).as("some writers must find the 64 MiB store full").isPositive();
+        landedInAll += landed.size();
+        for (ObjectRef<long[]> r : landed) {
+          long[] v = remote.get(r);
+          assertThat(v.length).isBetween(1_500_000, 1_500_000 + 330);
+          assertThat(v).isEqualTo(Fns.longs(v.length));
+        }
+        landed.clear(); // dropped: the next round's writers make room by collecting garbage
+      }
+      assertThat(landedInAll).as("writers that landed").isPositive();
+      assertThat(c.node(0).cluster().forServers().nodes()).hasSize(1);
+      assertThat(local.get(local.task(Fns::inc, 1).remote())).isEqualTo(2);
+    }
+  }
+
+  /** A 12 MiB result whose length tells its seed apart. */
+  public static ObjectRef<long[]> twelveMiB(int seed) {
+    return Flare.put(Fns.longs(1_500_000 + seed));
+  }
+
   /** Bigger than {@link #SMALL_STORE}. */
   public static long[] huge() {
     return new long[10 << 20];

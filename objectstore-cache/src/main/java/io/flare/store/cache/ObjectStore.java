@@ -89,6 +89,7 @@ public final class ObjectStore {
   private final int[] affinityForPartition;
   private final AtomicLong gcRequests = new AtomicLong();
   private final java.util.concurrent.Executor pool;
+  private final RoomLedger ledger;
   private volatile boolean closed;
 
   /** Chunks this node recently wrote or read. */
@@ -111,6 +112,7 @@ public final class ObjectStore {
     this.ignite = ignite;
     this.pool = pool;
     this.hot = new ChunkCache(chunkCacheBytes);
+    this.ledger = RoomLedger.of(ignite);
     this.chunkSize = chunkSize;
     this.ownRegion = ownRegion;
     this.maxSize = maxSize;
@@ -249,28 +251,39 @@ public final class ObjectStore {
     }
   }
 
-  private void ensureRoom(ObjectId id, long chunkBytes, long writtenSoFar, long knownSize) {
-    long need = chunkBytes + chunkBytes / 8 + margin(maxSize);
-    if (freeBytes() >= need) {
-      return;
-    }
-    for (int attempt = 0; attempt < ROOM_ATTEMPTS && freeBytes() < need; attempt++) {
-      if (!collectGarbage(attempt, () -> freeBytes() >= need)) {
+  /**
+   * Reserves room in this node's store for a chunk of {@code chunkBytes} about to be written here,
+   * collecting garbage first when there is too little; the caller writes the chunk holding the
+   * ticket ({@link RoomLedger.Ticket#hold}) and closes it once the chunk is stored.
+   */
+  private RoomLedger.Ticket ensureRoom(
+      ObjectId id, long chunkBytes, long writtenSoFar, long knownSize) {
+    long keep = margin(maxSize);
+    RoomLedger.Ticket t = ledger.tryReserve(chunkBytes, freeBytes(), keep);
+    for (int attempt = 0; t == null && attempt < ROOM_ATTEMPTS; attempt++) {
+      if (!collectGarbage(attempt, () -> ledger.wouldFit(chunkBytes, freeBytes(), keep))) {
         break;
       }
+      t = ledger.tryReserve(chunkBytes, freeBytes(), keep);
     }
-    long free = freeBytes();
-    if (free < need) {
+    if (t == null) {
       throw noRoom(
           id,
           Math.max(knownSize, writtenSoFar + chunkBytes),
           knownSize > 0,
           StoreRoom.fullMessage(
               ignite.cluster().localNode().id(),
-              new long[] {free, maxSize},
+              new long[] {freeBytes() - ledger.reserved(), maxSize},
               "a chunk of " + chunkBytes),
           null);
     }
+    return t;
+  }
+
+  /** Room for a chunk about to be written on this thread: a held ticket if local, else none. */
+  private RoomLedger.Ticket roomFor(
+      boolean local, ObjectId id, long chunkBytes, long writtenSoFar, long knownSize) {
+    return local ? ensureRoom(id, chunkBytes, writtenSoFar, knownSize).hold() : null;
   }
 
   /** The caller's error for a value that found no room: its id and size, and the node's account. */
@@ -339,7 +352,7 @@ public final class ObjectStore {
         continue;
       }
       if (n.isLocal()) {
-        long free = freeBytes();
+        long free = freeBytes() - ledger.reserved();
         if (free < bytes + margin(maxSize)) {
           return StoreRoom.fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
         }
@@ -504,13 +517,12 @@ public final class ObjectStore {
       try {
         byte[] first = new byte[(int) Math.min(chunkSize, size)];
         encoder.fill(0, first);
-        if (local) {
-          ensureRoom(id, first.length, 0, size);
+        try (RoomLedger.Ticket room = roomFor(local, id, first.length, 0, size)) {
+          if (put && ownRegion) {
+            ensureBackupRoom(first.length, true);
+          }
+          putChunk(first);
         }
-        if (put && ownRegion) {
-          ensureBackupRoom(first.length, true);
-        }
-        putChunk(first);
         if (hot.enabled()) {
           hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, 0), first);
         }
@@ -526,13 +538,12 @@ public final class ObjectStore {
                   long offset = (long) i * size0;
                   byte[] c = new byte[(int) Math.min(size0, size - offset)];
                   encoder.fill(offset, c);
-                  if (local) {
-                    ensureRoom(id, c.length, offset, size);
+                  try (RoomLedger.Ticket room = roomFor(local, id, c.length, offset, size)) {
+                    if (put && ownRegion) {
+                      ensureBackupRoom(c.length, false);
+                    }
+                    cache(put).put(new ChunkKey(id.hi(), id.lo(), i, aff), c);
                   }
-                  if (put && ownRegion) {
-                    ensureBackupRoom(c.length, false);
-                  }
-                  cache(put).put(new ChunkKey(id.hi(), id.lo(), i, aff), c);
                   if (hot.enabled()) {
                     hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, i), c);
                   }
@@ -578,25 +589,32 @@ public final class ObjectStore {
       }
       byte[] chunk = pos == buf.length ? buf : Arrays.copyOf(buf, pos);
       try {
-        if (local) {
-          ensureRoom(id, pos, written, knownSize); // elsewhere the storing node's guard checks
-        }
         if (put && ownRegion) {
           ensureBackupRoom(pos, chunks == 0);
         }
         if (chunks == 0) {
-          putChunk(chunk); // the first chunk may still move to another partition
+          try (RoomLedger.Ticket room = roomFor(local, id, pos, written, knownSize)) {
+            putChunk(chunk); // the first chunk may still move to another partition
+          }
         } else {
           while (inFlight.size() >= (local ? CORES : PIPELINE)) {
             join(inFlight.poll());
           }
           ChunkKey key = new ChunkKey(id.hi(), id.lo(), chunks, affinity);
+          long at = written;
           // A local chunk is written by one of the store's threads (Ignite writes a local
-          // primary's pages on the calling thread), a remote one by an asynchronous put.
+          // primary's pages on the calling thread), which first reserves its room; a remote one
+          // by an asynchronous put, checked by the storing node's guard.
           inFlight.add(
               local
                   ? java.util.concurrent.CompletableFuture.runAsync(
-                      () -> cache(put).put(key, chunk), pool)
+                      () -> {
+                        try (RoomLedger.Ticket room =
+                            roomFor(true, id, chunk.length, at, knownSize)) {
+                          cache(put).put(key, chunk);
+                        }
+                      },
+                      pool)
                   : completable(cache(put).putAsync(key, chunk)));
         }
         if (hot.enabled()) {

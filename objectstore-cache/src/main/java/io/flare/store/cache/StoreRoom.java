@@ -50,12 +50,30 @@ final class StoreRoom {
       if (region == null || node == null || newVal == null) {
         return newVal;
       }
-      long[] room = room(node, region);
-      if (room != null && room[0] < newVal.length + newVal.length / 8 + guardMargin(room[1])) {
-        throw new IgniteException(
-            fullMessage(node.cluster().localNode().id(), room, "a chunk of " + newVal.length));
+      RoomLedger ledger = RoomLedger.of(node);
+      if (ledger.heldHere()) {
+        return newVal; // a writer on this node reserved this chunk's room (with a larger margin)
       }
+      RoomLedger.releaseGuardTicket(); // left by an update on this thread that did not complete
+      long[] room = rawRoom(node, region);
+      if (room == null) {
+        return newVal;
+      }
+      RoomLedger.Ticket t = ledger.tryReserve(newVal.length, room[0], guardMargin(room[1]));
+      if (t == null) {
+        throw new IgniteException(
+            fullMessage(
+                node.cluster().localNode().id(),
+                new long[] {room[0] - ledger.reserved(), room[1]},
+                "a chunk of " + newVal.length));
+      }
+      t.holdForGuard();
       return newVal;
+    }
+
+    @Override
+    public void onAfterPut(javax.cache.Cache.Entry<ChunkKey, byte[]> entry) {
+      RoomLedger.releaseGuardTicket(); // the chunk is stored: its pages count in the metrics now
     }
   }
 
@@ -75,8 +93,20 @@ final class StoreRoom {
         + "') or release ObjectRefs you no longer need";
   }
 
-  /** {free, max} bytes of data region {@code region} on {@code node}, or null if unknown. */
+  /**
+   * {free, max} bytes of data region {@code region} on {@code node} less what its store has
+   * promised to chunks being written ({@link RoomLedger}), or null if unknown.
+   */
   static long[] room(Ignite node, String region) {
+    long[] room = rawRoom(node, region);
+    if (room != null) {
+      room[0] -= RoomLedger.of(node).reserved();
+    }
+    return room;
+  }
+
+  /** {free, max} bytes of data region {@code region} on {@code node}, or null if unknown. */
+  static long[] rawRoom(Ignite node, String region) {
     var storage = node.configuration().getDataStorageConfiguration();
     long cap = -1;
     if (storage != null && storage.getDataRegionConfigurations() != null) {
