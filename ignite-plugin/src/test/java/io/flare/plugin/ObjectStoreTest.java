@@ -265,6 +265,8 @@ class ObjectStoreTest {
         landed.clear(); // dropped: the next round's writers make room by collecting garbage
       }
       assertThat(landedInAll).as("writers that landed").isPositive();
+      // every chunk's reservation was given back, the guard's for the client's chunks included
+      assertThat(IgniteRuntimeFactory.nodeOf(c.node(0)).store().reservedBytes()).isZero();
       assertThat(c.node(0).cluster().forServers().nodes()).hasSize(1);
       assertThat(local.get(local.task(Fns::inc, 1).remote())).isEqualTo(2);
     }

@@ -223,6 +223,14 @@ public final class ObjectStore {
     return Math.max(0, maxSize - used);
   }
 
+  /**
+   * Bytes of this node's store promised to chunks being written right now ({@link RoomLedger});
+   * zero when no write is under way.
+   */
+  public long reservedBytes() {
+    return ledger.reserved();
+  }
+
   /** The region's configured maximum size. */
   public long maxSize() {
     return maxSize;
