@@ -277,6 +277,85 @@ class ObjectStoreTest {
     return Flare.put(Fns.longs(1_500_000 + seed));
   }
 
+  /** A record bigger than a chunk: stored as a Kryo stream over several chunks. */
+  public record Samples(String name, double[] values, List<long[]> blocks) {}
+
+  static Samples samples(int seed) {
+    double[] values = new double[1_000_000]; // 8 MB
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i * 0.5 + seed;
+    }
+    List<long[]> blocks = new ArrayList<>();
+    for (int b = 0; b < 3; b++) {
+      blocks.add(Fns.longs(300_000 + b)); // 2.4 MB each
+    }
+    return new Samples("s" + seed, values, blocks);
+  }
+
+  public static Samples shift(Samples s) {
+    double[] v = s.values().clone();
+    for (int i = 0; i < v.length; i++) {
+      v[i] += 1;
+    }
+    return new Samples(s.name() + "+1", v, s.blocks());
+  }
+
+  public static Samples samplesOnNode(int seed) {
+    return samples(seed);
+  }
+
+  public static int blocksOf(List<byte[]> parts) {
+    int sum = 0;
+    for (byte[] p : parts) {
+      sum += p.length;
+    }
+    return sum;
+  }
+
+  private static void assertSame(Samples got, Samples want) {
+    assertThat(got.name()).isEqualTo(want.name());
+    assertThat(got.values()).isEqualTo(want.values());
+    assertThat(got.blocks()).hasSize(want.blocks().size());
+    for (int i = 0; i < want.blocks().size(); i++) {
+      assertThat(got.blocks().get(i)).isEqualTo(want.blocks().get(i));
+    }
+  }
+
+  /**
+   * Values of several chunks that are not a bare primitive array (records, lists, arrays of arrays)
+   * are written and read as a stream: put and get, as task arguments and results, on the server and
+   * from a client.
+   */
+  @Test
+  void objectsOfManyChunks_roundTrip_everyWay() {
+    try (TestCluster c = TestCluster.start("bigobjects", 2)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      for (FlareRuntime flare :
+          List.of(IgniteFlare.attach(c.node(0)), IgniteFlare.attach(client))) {
+        Samples s = samples(3);
+        ObjectRef<Samples> ref = flare.put(s);
+        assertSame(flare.get(ref), s);
+        assertSame(flare.get(ref), s); // again, now from the chunk cache where it was read
+        Samples shifted = shift(s);
+        assertSame(flare.get(flare.task(ObjectStoreTest::shift, ref).remote()), shifted);
+        assertSame(flare.get(flare.task(ObjectStoreTest::shift, s).remote()), shifted);
+        assertSame(flare.get(flare.task(ObjectStoreTest::samplesOnNode, 5).remote()), samples(5));
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+          parts.add(Fns.bytes(1_000_000 + i));
+        }
+        ObjectRef<List<byte[]>> partsRef = flare.put(parts);
+        List<byte[]> back = flare.get(partsRef);
+        assertThat(back).hasSize(12);
+        for (int i = 0; i < 12; i++) {
+          assertThat(back.get(i)).isEqualTo(parts.get(i));
+        }
+        assertThat(flare.get(flare.task(ObjectStoreTest::blocksOf, partsRef).remote()))
+            .isEqualTo(blocksOf(parts));
+      }
+    }
+  }
+
   /** Bigger than {@link #SMALL_STORE}. */
   public static long[] huge() {
     return new long[10 << 20];

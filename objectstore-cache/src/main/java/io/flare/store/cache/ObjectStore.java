@@ -870,10 +870,16 @@ public final class ObjectStore {
    * The chunks of one value from {@code from} on, in order, keeping the next few in flight (read by
    * the store's threads); a chunk fetched from another node goes to the node's chunk cache.
    */
+  /** Marks, in a {@link ChunkIterator}'s queue, a chunk the reading thread fetches itself. */
+  private static final java.util.concurrent.CompletableFuture<byte[]> READ_HERE =
+      new java.util.concurrent.CompletableFuture<>();
+
   private final class ChunkIterator implements java.util.Iterator<byte[]> {
     private final StoredLocation loc;
     private int next;
     private int requested;
+
+    /** Chunks requested, in order: a read in flight, or {@link #READ_HERE}. */
     private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<byte[]>> ahead =
         new java.util.ArrayDeque<>();
 
@@ -887,13 +893,13 @@ public final class ObjectStore {
       while (requested < loc.chunks() && requested - next < READ_AHEAD) {
         int i = requested++;
         if (requested == next + 1) {
-          ahead.add(null); // the chunk needed now: read on this thread
+          ahead.add(READ_HERE); // the chunk needed now: read on this thread
         } else {
           try {
             ahead.add(
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> chunk(loc, i), pool));
           } catch (java.util.concurrent.RejectedExecutionException e) {
-            ahead.add(null);
+            ahead.add(READ_HERE); // the node is stopping: read when needed
           }
         }
       }
@@ -912,7 +918,7 @@ public final class ObjectStore {
       prefetch();
       var f = ahead.poll();
       int index = next++;
-      if (f == null) {
+      if (f == READ_HERE) {
         return chunk(loc, index);
       }
       try {
