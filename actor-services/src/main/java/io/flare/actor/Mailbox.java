@@ -68,13 +68,16 @@ public final class Mailbox<M> implements Runnable {
     return true;
   }
 
-  /** Advances a caller's watermark: its calls below it will never come (they failed). */
+  /**
+   * Advances a caller's watermark: its calls below it will never come (they failed before they were
+   * sent). May arrive before calls sent earlier; they then run in order from the watermark on.
+   */
   public void sync(UUID caller, long lowWatermark) {
     synchronized (this) {
-      Caller<M> c = callers.get(caller);
-      if (c == null || closed) {
+      if (closed) {
         return;
       }
+      Caller<M> c = callers.computeIfAbsent(caller, k -> new Caller<>());
       if (c.next < lowWatermark) {
         c.next = lowWatermark;
       }

@@ -9,6 +9,7 @@ import io.flare.api.Flare;
 import io.flare.api.ObjectRef;
 import io.flare.api.exception.ActorDiedException;
 import io.flare.api.exception.FlareException;
+import io.flare.api.exception.TaskCancelledException;
 import io.flare.api.exception.TaskException;
 import io.flare.api.function.FlareFunc1;
 import io.flare.plugin.Actors.Broken;
@@ -92,6 +93,43 @@ class ActorTest {
     assertThat(second.get()).isEqualTo(2);
     assertThat(first.get()).isEqualTo(1);
     assertThat(log.task(Log::seen).remote().get()).containsExactly(300, 1);
+  }
+
+  /** Sleeps, then throws: an argument that fails after later calls were already sent. */
+  public static int sleepThenFail(int ms) throws InterruptedException {
+    Thread.sleep(ms);
+    throw new IllegalStateException("failed after " + ms + " ms");
+  }
+
+  @Test
+  void aCallWhoseArgumentFails_doesNotHoldUpLaterCalls() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    ObjectRef<Integer> bad = Flare.task(ActorTest::sleepThenFail, 300).remote();
+    ObjectRef<Integer> first = c.task(Counter::add, bad).remote();
+    ObjectRef<Integer> second = c.task(Counter::increment).remote();
+    ObjectRef<Integer> third = c.task(Counter::add, 10).remote();
+    assertThatThrownBy(() -> first.get(30_000))
+        .isInstanceOf(TaskException.class)
+        .hasStackTraceContaining("failed after 300 ms");
+    assertThat(second.get(30_000)).isEqualTo(1);
+    assertThat(third.get(30_000)).isEqualTo(11);
+  }
+
+  @Test
+  void aCallWhoseArgumentIsCancelled_orThatIsCancelledWaiting_doesNotHoldUpLaterCalls() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    assertThat(c.task(Counter::getValue).remote().get(30_000)).isZero(); // the actor is up
+    ObjectRef<Integer> slow = Flare.task(Fns::sleepy, 60_000).remote();
+    ObjectRef<Integer> onCancelledArg = c.task(Counter::add, slow).remote();
+    ObjectRef<Integer> cancelledItself = c.task(Counter::add, slow).remote();
+    ObjectRef<Integer> after = c.task(Counter::increment).remote();
+    Flare.cancel(cancelledItself);
+    assertThatThrownBy(() -> cancelledItself.get(30_000))
+        .isInstanceOf(TaskCancelledException.class);
+    Flare.cancel(slow);
+    assertThatThrownBy(() -> onCancelledArg.get(30_000)).isInstanceOf(TaskCancelledException.class);
+    assertThat(after.get(30_000)).isEqualTo(1);
+    assertThat(c.task(Counter::increment).remote().get(30_000)).isEqualTo(2);
   }
 
   @Test

@@ -263,8 +263,22 @@ final class Actors implements ShardHosts.Listener {
   /** A call finished (value or error) on the caller side. */
   void callDone(PendingTask t) {
     CallerState s = callers.get(t.actor.getId());
-    if (s != null) {
-      s.pending.remove(t.seq);
+    if (s == null) {
+      return;
+    }
+    s.pending.remove(t.seq);
+    if (t.node == null) {
+      // Never reached the actor (an argument failed, or it was cancelled first): calls made after
+      // it and already sent wait at the host for its sequence number. Tell the host to move on.
+      UUID host = readyHost(t.actor.shard());
+      if (host != null) {
+        try {
+          node.sendControl(
+              host, new Message.ActorControl(Message.ActorControl.SYNC, t.actor.getId(), s.low()));
+        } catch (RuntimeException e) {
+          // the host left: the next host starts from each caller's watermark anyway
+        }
+      }
     }
   }
 
