@@ -168,6 +168,18 @@ class EmbeddedTasksTest {
   }
 
   @Test
+  void get_withAHugeTimeout_waitsForTheValue() {
+    for (long huge : new long[] {Long.MAX_VALUE - 1, Long.MAX_VALUE / 2, 10_000_000_000_000L}) {
+      ObjectRef<Integer> r = Flare.task(Fns::sleepy, 100).remote();
+      assertThat(Flare.get(r, huge)).isEqualTo(100);
+      ObjectRef<Integer> r2 = Flare.task(Fns::sleepy, 101).remote();
+      assertThat(r2.get(huge)).isEqualTo(101);
+      ObjectRef<Integer> r3 = Flare.task(Fns::sleepy, 102).remote();
+      assertThat(Flare.get(List.of(r3, Flare.put(7)), huge)).containsExactly(102, 7);
+    }
+  }
+
+  @Test
   void getList_returnsValuesInOrder() {
     List<ObjectRef<Integer>> refs = new ArrayList<>();
     for (int i = 0; i < 50; i++) {

@@ -743,14 +743,31 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
+  /** Timeouts of a century or more never run out (and would overflow in nanoseconds). */
+  static final long UNBOUNDED_MS = TimeUnit.DAYS.toMillis(36_500);
+
+  /**
+   * The {@link System#nanoTime()} at which a timeout of {@code timeoutMs} runs out, or {@link
+   * Long#MAX_VALUE} for one that never does.
+   */
+  static long deadlineOf(long timeoutMs) {
+    if (timeoutMs >= UNBOUNDED_MS) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      return Math.addExact(System.nanoTime(), timeoutMs * 1_000_000);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public <T> T get(ObjectRef<T> ref, long timeoutMs) {
     checkRunning();
     checkTimeout(timeoutMs);
     ObjectRefImpl<?> r = asRef(ref);
-    long deadline =
-        timeoutMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
+    long deadline = deadlineOf(timeoutMs);
     boolean lostBefore = false;
     for (int attempt = 0; ; attempt++) {
       long left =
@@ -1018,8 +1035,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (refs == null) {
       throw new NullPointerException("refs must not be null");
     }
-    long deadline =
-        timeoutMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
+    long deadline = deadlineOf(timeoutMs);
     for (ObjectRef<T> ref : refs) {
       resultOf(asRef(ref)); // start every remote fetch at once
     }
