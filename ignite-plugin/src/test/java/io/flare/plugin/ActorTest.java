@@ -133,6 +133,46 @@ class ActorTest {
   }
 
   @Test
+  void namedActorsCreatedAtOnce_onlyOneGetsTheName() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      String name = "race-" + round;
+      int threads = 4;
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      List<java.util.concurrent.Future<ActorHandle<Counter>>> made = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        made.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return Flare.actor(Counter::new).setName(name).remote();
+                }));
+      }
+      List<ActorHandle<Counter>> handles = new ArrayList<>();
+      int refused = 0;
+      for (var f : made) {
+        try {
+          handles.add(f.get(60, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause())
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining(name);
+          refused++;
+        }
+      }
+      pool.shutdown();
+      assertThat(handles).hasSize(1);
+      assertThat(refused).isEqualTo(threads - 1);
+      assertThat(Flare.<Counter>getActor(name))
+          .map(ActorHandle::getId)
+          .contains(handles.get(0).getId());
+      assertThat(handles.get(0).task(Counter::increment).remote().get(30_000)).isEqualTo(1);
+      handles.get(0).kill();
+    }
+  }
+
+  @Test
   void methodThatThrows_leavesTheActorAliveWithItsState() {
     ActorHandle<Counter> c = Flare.actor(Counter::new, 3).remote();
     Throwable t = catchThrowable(() -> c.task(Counter::fail, "nope").remote().get());

@@ -124,13 +124,6 @@ final class Actors implements ShardHosts.Listener {
     node.retainForever(
         nested); // refs inside constructor arguments live as long as the actor may restart
     dir.ensureDeployed();
-    if (options.name() != null) {
-      String holder = dir.reserveName(options.name(), id);
-      if (holder != null) {
-        throw new IllegalArgumentException(
-            "An actor named '" + options.name() + "' already exists (actor " + holder + ")");
-      }
-    }
     ActorRecord r = new ActorRecord();
     r.id = id;
     r.className = className;
@@ -146,10 +139,23 @@ final class Actors implements ShardHosts.Listener {
     r.owner = node.localId();
     r.origin = node.currentOrigin();
     boolean ready = node.allResolved(encoded);
+    if (options.name() != null) {
+      // The record goes first (without arguments, so no host starts it yet): a creator racing for
+      // the same name then finds this one alive, never an unknown holder it could take over.
+      dir.put(r);
+      String holder = dir.reserveName(options.name(), id);
+      if (holder != null) {
+        dir.remove(id);
+        throw new IllegalArgumentException(
+            "An actor named '" + options.name() + "' already exists (actor " + holder + ")");
+      }
+    }
     if (ready) {
       r.args = Message.encodeArgs(encoded);
     }
-    dir.put(r);
+    if (ready || options.name() == null) {
+      dir.put(r);
+    }
     ActorHandleImpl<A> handle =
         new ActorHandleImpl<>(
             id, className, shard, options.maxPendingCalls(), options.maxTaskRetries(), node);
