@@ -65,6 +65,29 @@ class MultiNodeActorTest {
   }
 
   @Test
+  void actorsAskingForAResource_liveOnTheNodeThatOffersIt() {
+    try (TestCluster c = TestCluster.start("actorgpu", 2)) {
+      Ignite gpu =
+          c.startNode(
+              false,
+              cfg ->
+                  ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                      .setResources(java.util.Map.of("GPU", 1.0)));
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      String gpuNode = gpu.cluster().localNode().id().toString();
+      for (int i = 0; i < 8; i++) {
+        ActorHandle<Counter> a = flare.actor(Counter::new, i).setResource("GPU", 1).remote();
+        assertThat(flare.get(a.task(Counter::whereAmI).remote())).isEqualTo(gpuNode);
+        assertThat(flare.get(a.task(Counter::increment).remote())).isEqualTo(i + 1);
+      }
+      assertThat(catchThrowable(() -> flare.actor(Counter::new, 0).setResource("TPU", 1).remote()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("TPU");
+    }
+  }
+
+  @Test
   void actorOnAStoppedNode_isRestartedElsewhere_whenRestartsRemain() {
     try (TestCluster c = TestCluster.start("restart", 3)) {
       Ignite client = c.startNode(true, cfg -> {});

@@ -6,12 +6,14 @@ import io.flare.actor.ActorRecord;
 import io.flare.actor.Mailbox;
 import io.flare.actor.ShardHosts;
 import io.flare.api.ActorHandle;
+import io.flare.api.exception.FlareException;
 import io.flare.api.spi.ActorOptions;
 import io.flare.api.spi.FlareRuntimeSpi;
 import io.flare.api.spi.FlareRuntimes;
 import io.flare.store.ObjectId;
 import java.lang.invoke.MethodHandleInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -117,13 +119,13 @@ final class Actors implements ShardHosts.Listener {
     FunctionDescriptor fd = described.descriptor();
     String className = actorClassName(fd);
     node.checkFeasible(options.resources(), fd.displayName());
-    String id = node.newId().toString();
+    dir.ensureDeployed();
+    String id = placedId(options.resources(), fd.displayName());
     int shard = dir.shardOf(id);
     List<Message.Contained> nested = new java.util.ArrayList<>(0);
     Object[] encoded = node.encodeArgs(args, described.refParameters(), fd.displayName(), nested);
     node.retainForever(
         nested); // refs inside constructor arguments live as long as the actor may restart
-    dir.ensureDeployed();
     ActorRecord r = new ActorRecord();
     r.id = id;
     r.className = className;
@@ -285,6 +287,52 @@ final class Actors implements ShardHosts.Listener {
           // the host left: the next host starts from each caller's watermark anyway
         }
       }
+    }
+  }
+
+  /**
+   * A new actor id. An actor lives on the node hosting its id's shard, so for an actor that asks
+   * for resources the id is drawn until its shard's host offers them (the feasibility check has
+   * already found such a node).
+   *
+   * @throws IllegalArgumentException when no node offering the resources hosts a shard
+   */
+  private String placedId(Map<String, Double> resources, String function) {
+    String id = node.newId().toString();
+    if (resources.isEmpty()) {
+      return id;
+    }
+    java.util.Set<Integer> tried = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      int shard = dir.shardOf(id);
+      if (tried.add(shard)) {
+        UUID host = readyHost(shard);
+        if (host != null && node.offers(host, resources)) {
+          return id;
+        }
+        if (host == null && System.nanoTime() < deadline) {
+          tried.remove(shard); // being (re)deployed: ask again
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlareException("Interrupted while placing an actor of " + function, e);
+          }
+        }
+      }
+      if (tried.size() >= dir.shards()) {
+        throw new IllegalArgumentException(
+            "No node that offers the resources "
+                + resources
+                + " asked for by "
+                + function
+                + " hosts actors: actors live on the nodes hosting the "
+                + dir.shards()
+                + " actor shards (FlarePluginConfiguration.actorShards); raise it so every server"
+                + " hosts some");
+      }
+      id = node.newId().toString();
     }
   }
 

@@ -277,6 +277,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return worker != null ? worker.executor() : io;
   }
 
+  /** Whether server {@code id} offers {@code resources}. */
+  boolean offers(UUID id, Map<String, Double> resources) {
+    return scheduler.offers(id, resources);
+  }
+
   void checkFeasible(Map<String, Double> resources, String function) {
     scheduler.checkFeasible(resources, function);
   }

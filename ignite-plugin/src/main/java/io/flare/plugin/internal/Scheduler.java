@@ -76,6 +76,24 @@ final class Scheduler {
         return;
       }
     }
+    // A server that just joined takes work once it answered this node's handshake: wait for the
+    // Flare servers in the topology that have not yet (at most 10 s), then look again.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (unready() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      topVer = -1;
+      all = servers();
+      for (Worker w : all) {
+        if (offers(w, resources)) {
+          return;
+        }
+      }
+    }
     List<Map<String, Double>> offered = all.stream().map(Worker::resources).toList();
     throw new IllegalArgumentException(
         "No Flare server node offers the resources "
@@ -113,6 +131,26 @@ final class Scheduler {
       }
     }
     return servers();
+  }
+
+  /** Whether server {@code id}, ready for work, offers {@code resources}. */
+  boolean offers(UUID id, Map<String, Double> resources) {
+    for (Worker w : servers()) {
+      if (w.id().equals(id)) {
+        return offers(w, resources);
+      }
+    }
+    return false;
+  }
+
+  /** Whether some Flare server in the topology has not answered this node's handshake yet. */
+  private boolean unready() {
+    for (ClusterNode n : ignite.cluster().forServers().nodes()) {
+      if (FlareAttributes.isFlareNode(n) && !node.isReady(n.id())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean offers(Worker w, Map<String, Double> need) {
