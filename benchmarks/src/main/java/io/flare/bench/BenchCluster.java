@@ -129,10 +129,28 @@ final class BenchCluster implements AutoCloseable {
     return side == Side.EMBEDDED ? server() : client();
   }
 
+  /**
+   * Flare's settings for benchmark nodes: the defaults, but {@code -Dbench.chunkSize=BYTES} and
+   * {@code -Dbench.chunkCacheSize=BYTES} set the store's chunk size and chunk cache (passed on to
+   * the server JVM too), to compare settings.
+   */
+  static FlarePluginConfiguration plugin() {
+    FlarePluginConfiguration flare = new FlarePluginConfiguration();
+    String chunk = System.getProperty("bench.chunkSize");
+    if (chunk != null) {
+      flare.setChunkSize(Integer.parseInt(chunk));
+    }
+    String cache = System.getProperty("bench.chunkCacheSize");
+    if (cache != null) {
+      flare.setChunkCacheSize(Long.parseLong(cache));
+    }
+    return flare;
+  }
+
   private Ignite startNode(boolean clientMode) {
     IgniteConfiguration cfg =
         configuration(
-            new FlarePluginConfiguration(),
+            plugin(),
             "flare-bench-" + (clientMode ? "client" : "server-" + nodes.size()) + "-" + discoBase,
             discoBase,
             clientMode);

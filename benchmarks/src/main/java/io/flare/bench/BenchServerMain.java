@@ -1,6 +1,5 @@
 package io.flare.bench;
 
-import io.flare.plugin.FlarePluginConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ public final class BenchServerMain {
     long storeBytes = Long.parseLong(args[1]) << 20;
     IgniteConfiguration cfg =
         BenchCluster.configuration(
-            new FlarePluginConfiguration().setStoreMaxSize(storeBytes),
+            BenchCluster.plugin().setStoreMaxSize(storeBytes),
             "flare-bench-jvm-server-" + discoBase,
             discoBase,
             false);

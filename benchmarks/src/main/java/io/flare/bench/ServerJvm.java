@@ -58,6 +58,11 @@ final class ServerJvm implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs());
     cmd.addAll(HEAP);
+    for (String setting : List.of("bench.chunkSize", "bench.chunkCacheSize")) {
+      if (System.getProperty(setting) != null) {
+        cmd.add("-D" + setting + "=" + System.getProperty(setting));
+      }
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(BenchServerMain.class.getName());
