@@ -16,6 +16,13 @@ public final class ActorRecord {
   /** The constructor's arguments, encoded by the runtime (values or store locations). */
   public byte[] args;
 
+  /**
+   * For each constructor argument given as an {@code ObjectRef}, the ref as {@code owner/objectId}
+   * (null elsewhere): a restart that finds the resolved value lost reads it through the ref again,
+   * which re-creates a lost task result from its lineage.
+   */
+  public String[] argRefs;
+
   public String name;
   public int shard;
   public int maxRestarts;
@@ -55,6 +62,7 @@ public final class ActorRecord {
     r.ctorSignature = ctorSignature;
     r.ctorKind = ctorKind;
     r.args = args;
+    r.argRefs = argRefs;
     r.name = name;
     r.shard = shard;
     r.maxRestarts = maxRestarts;

@@ -172,6 +172,60 @@ class ActorTest {
     }
   }
 
+  /** An actor built from a large array. */
+  public static class Holder {
+    private final long[] data;
+
+    public Holder(long[] data) {
+      this.data = data;
+    }
+
+    public long sum() {
+      return Fns.sumLongs(data);
+    }
+  }
+
+  /** A large result: stored, not inline. */
+  public static long[] bigLongs(int n) {
+    return Fns.longs(n);
+  }
+
+  private static void awaitCollected(java.lang.ref.WeakReference<?> ref) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ref.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(ref.get()).as("the dropped ref was collected").isNull();
+  }
+
+  @Test
+  void aRestartedActor_getsItsConstructorArguments_afterTheCallerDroppedTheirRefs()
+      throws Exception {
+    long want = Fns.sumLongs(Fns.longs(300_000));
+    ObjectRef<long[]> result = Flare.task(ActorTest::bigLongs, 300_000).remote();
+    ObjectRef<long[]> put = Flare.put(Fns.longs(300_000));
+    List<ActorHandle<Holder>> actors =
+        List.of(
+            Flare.actor(Holder::new, result).setMaxRestarts(1).remote(),
+            Flare.actor(Holder::new, put).setMaxRestarts(1).remote(),
+            Flare.actor(Holder::new, Fns.longs(300_000)).setMaxRestarts(1).remote());
+    for (ActorHandle<Holder> a : actors) {
+      assertThat(a.task(Holder::sum).remote().get(30_000)).isEqualTo(want);
+    }
+    var resultGone = new java.lang.ref.WeakReference<>(result);
+    var putGone = new java.lang.ref.WeakReference<>(put);
+    result = null;
+    put = null;
+    awaitCollected(resultGone);
+    awaitCollected(putGone);
+    Thread.sleep(2_500); // past the owner's grace period for frees (2 s)
+    for (ActorHandle<Holder> a : actors) {
+      a.kill(false); // a restart runs the constructor again, with the same arguments
+      assertThat(a.task(Holder::sum).remote().get(30_000)).isEqualTo(want);
+    }
+  }
+
   @Test
   void methodThatThrows_leavesTheActorAliveWithItsState() {
     ActorHandle<Counter> c = Flare.actor(Counter::new, 3).remote();

@@ -11,6 +11,7 @@ import io.flare.api.spi.ActorOptions;
 import io.flare.api.spi.FlareRuntimeSpi;
 import io.flare.api.spi.FlareRuntimes;
 import io.flare.store.ObjectId;
+import io.flare.store.ObjectRefImpl;
 import java.lang.invoke.MethodHandleInfo;
 import java.util.List;
 import java.util.Map;
@@ -124,9 +125,21 @@ final class Actors implements ShardHosts.Listener {
     int shard = dir.shardOf(id);
     List<Message.Contained> nested = new java.util.ArrayList<>(0);
     Object[] encoded = node.encodeArgs(args, described.refParameters(), fd.displayName(), nested);
-    node.retainForever(
-        nested); // refs inside constructor arguments live as long as the actor may restart
+    // Every ref among the constructor's arguments — nested in them, passed as an argument, or made
+    // for a large array argument — lives as long as the actor may restart and read it again.
+    String[] argRefs = null;
+    for (int i = 0; i < encoded.length; i++) {
+      if (encoded[i] instanceof ObjectRefImpl<?> ref) {
+        nested.add(new Message.Contained(ref.objectId(), ref.owner()));
+        if (argRefs == null) {
+          argRefs = new String[encoded.length];
+        }
+        argRefs[i] = ref.owner() + "/" + ref.objectId();
+      }
+    }
+    node.retainForever(nested);
     ActorRecord r = new ActorRecord();
+    r.argRefs = argRefs;
     r.id = id;
     r.className = className;
     r.ctorClass = fd.className();
@@ -526,13 +539,45 @@ final class Actors implements ShardHosts.Listener {
     node.workerExecutor().execute(() -> construct(h, rec));
   }
 
+  /**
+   * The constructor's arguments. A value passed as a ref may have been lost with its node since it
+   * was resolved: it is then read through its ref, as {@code get} would (a lost task result is
+   * computed again from its lineage; a lost {@code put} value without a copy stays lost).
+   */
+  private Object[] constructorArgs(ActorRecord r) {
+    Object[] raw = Message.decodeArgs(r.args);
+    try {
+      return node.decodeArgs(raw);
+    } catch (io.flare.api.exception.ObjectLostException lost) {
+      if (r.argRefs == null) {
+        throw lost;
+      }
+      Object[] out = new Object[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        String ref = i < r.argRefs.length ? r.argRefs[i] : null;
+        if (ref == null) {
+          out[i] = node.decodeArgs(new Object[] {raw[i]})[0];
+        } else {
+          int slash = ref.indexOf('/');
+          ObjectRefImpl<?> again =
+              new ObjectRefImpl<>(
+                  ObjectId.parse(ref.substring(slash + 1)),
+                  UUID.fromString(ref.substring(0, slash)),
+                  node);
+          out[i] = node.get(again, Long.MAX_VALUE);
+        }
+      }
+      return out;
+    }
+  }
+
   private void construct(Hosted h, ActorRecord r) {
     FunctionDescriptor fd =
         new FunctionDescriptor(r.ctorClass, r.ctorMethod, r.ctorSignature, r.ctorKind);
     FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
     TaskContext prev = TaskContext.enter(new TaskContext(null, h.id, h.restarted, r.origin));
     try {
-      Object[] args = node.decodeArgs(Message.decodeArgs(r.args));
+      Object[] args = constructorArgs(r);
       h.instance = node.functions().resolve(fd).invoke(args);
       h.mailbox.start();
     } catch (Throwable t) {
