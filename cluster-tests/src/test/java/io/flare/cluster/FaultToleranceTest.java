@@ -137,6 +137,23 @@ class FaultToleranceTest {
     }
   }
 
+  /** An actor built from a stored array. */
+  public static class Summer {
+    private final long[] a;
+
+    public Summer(long[] a) {
+      this.a = a;
+    }
+
+    public long first() {
+      return a[0];
+    }
+
+    public String where() {
+      return Flare.getRuntimeContext().getCurrentNodeId();
+    }
+  }
+
   // ------------------------------------------------------------------ tests
 
   @Test
@@ -277,6 +294,26 @@ class FaultToleranceTest {
     assertThat(keeper).isNotNull();
     assertThat(mortal).isNotNull();
     assertThat(keeper.task(Tally::bump).remote().get(30_000)).isEqualTo(11);
+    // an actor on the same node built from a result whose only copy is there too: its restart
+    // must compute the lost argument again from lineage
+    ObjectRef<long[]> arg = null;
+    for (int i = 0; i < 60 && arg == null; i++) {
+      ObjectRef<long[]> b = Flare.task(FaultToleranceTest::block, 700 + i).remote();
+      if (Flare.task(FaultToleranceTest::nodeOf, b).remote().get(30_000).equals(host)) {
+        arg = b;
+      }
+    }
+    ActorHandle<Summer> summer = null;
+    for (int i = 0; i < 60 && summer == null && arg != null; i++) {
+      ActorHandle<Summer> a = Flare.actor(Summer::new, arg).setMaxRestarts(1).remote();
+      if (a.task(Summer::where).remote().get(30_000).equals(host)) {
+        summer = a;
+      } else {
+        a.kill();
+      }
+    }
+    assertThat(summer).as("an actor and its argument on one node").isNotNull();
+    long argTag = summer.task(Summer::first).remote().get(30_000);
     long killedAt = System.nanoTime();
     cluster.kill(indexOf(host));
     ActorHandle<Tally> k = keeper;
@@ -298,6 +335,18 @@ class FaultToleranceTest {
     ActorHandle<Tally> m = mortal;
     Throwable t = catchThrowable(() -> m.task(Tally::bump).remote().get(90_000));
     assertThat(t).isInstanceOf(ActorDiedException.class);
+    ActorHandle<Summer> su = summer;
+    long first = -1;
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (first < 0 && System.nanoTime() < deadline) {
+      try {
+        first = su.task(Summer::first).remote().get(30_000);
+      } catch (ActorDiedException e) {
+        assertThat(e).hasMessageNotContaining("constructor threw"); // only a call in flight
+      }
+    }
+    assertThat(first).isEqualTo(argTag);
+    assertThat(su.task(Summer::where).remote().get(30_000)).isNotEqualTo(host);
     heal();
   }
 
