@@ -1142,6 +1142,21 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             (res, ex) -> {
               try {
                 out.complete((T) decode(res));
+              } catch (io.flare.api.exception.ObjectLostException lost) {
+                // lost since it was made: as get does, compute it again (or say it is gone),
+                // waiting on a thread that may block
+                try {
+                  recovery.execute(
+                      () -> {
+                        try {
+                          out.complete(get(ref, Long.MAX_VALUE));
+                        } catch (Throwable t) {
+                          out.completeExceptionally(t);
+                        }
+                      });
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                  out.completeExceptionally(lost);
+                }
               } catch (Throwable t) {
                 out.completeExceptionally(t);
               }
