@@ -114,7 +114,8 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
     int[] need = {
       EventType.EVT_NODE_LEFT,
       EventType.EVT_NODE_FAILED,
-      EventType.EVT_CACHE_REBALANCE_PART_DATA_LOST
+      EventType.EVT_CACHE_REBALANCE_PART_DATA_LOST,
+      EventType.EVT_CLIENT_NODE_DISCONNECTED
     };
     int[] merged = events == null ? new int[0] : events.clone();
     for (int e : need) {

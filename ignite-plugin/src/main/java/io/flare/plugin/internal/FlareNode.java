@@ -104,6 +104,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       new java.util.concurrent.atomic.AtomicLong();
   private final IgnitePredicate<DiscoveryEvent> nodeLeftListener;
   private final IgnitePredicate<org.apache.ignite.events.Event> partitionLossListener;
+  private final IgnitePredicate<org.apache.ignite.events.Event> disconnectListener;
+
+  /** Why Flare stopped here, when it stopped by itself (null after a plain shutdown). */
+  private volatile String stopReason;
+
   private final int inlineThreshold;
   private volatile boolean running = true;
   private volatile boolean ownsIgnite;
@@ -171,6 +176,34 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     ignite
         .events()
         .localListen(partitionLossListener, EventType.EVT_CACHE_REBALANCE_PART_DATA_LOST);
+    this.disconnectListener =
+        evt -> {
+          Thread t = new Thread(this::lostTheCluster, "flare-client-disconnected");
+          t.setDaemon(true);
+          t.start();
+          return false;
+        };
+    ignite.events().localListen(disconnectListener, EventType.EVT_CLIENT_NODE_DISCONNECTED);
+  }
+
+  /**
+   * This client node was cut off from the cluster (the servers stopped or restarted, or it did not
+   * answer them for longer than the client failure-detection timeout). The servers have already
+   * dropped it: its tasks, actors and objects are gone, and a reconnect would come back under
+   * another node id. So Flare stops here, failing every pending read with the reason, and stops the
+   * Ignite node it started; {@code Flare.init} connects again.
+   */
+  private void lostTheCluster() {
+    stopReason =
+        "this client node lost its connection to the cluster (Ignite reported it disconnected:"
+            + " the servers stopped, or it did not reach them within the failure-detection"
+            + " timeout); what it owned is gone. Call Flare.init() to connect again";
+    log.warning("Flare: " + stopReason);
+    try {
+      shutdown();
+    } catch (RuntimeException e) {
+      log.warning("Flare: error stopping after the disconnect: " + e);
+    }
   }
 
   // ---------------------------------------------------------------- accessors
@@ -332,8 +365,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private void checkRunning() {
     if (!running) {
+      String why = stopReason;
       throw new IllegalStateException(
-          "Flare is shut down on this node: call Flare.init() to start it again");
+          why != null
+              ? "Flare stopped on this node: " + why
+              : "Flare is shut down on this node: call Flare.init() to start it again");
     }
   }
 
@@ -1425,8 +1461,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
     t.node = node;
     if (!node.equals(localId) && scheduler.isGone(node)) {
-      // it left between the pick and now; the node-left scan may already have run
+      // it left between the pick and now (the node-left scan may already have run): never pick it
+      // again, and pick once more — a loop bounded by the servers there are
       scheduler.release(node);
+      scheduler.nodeLeft(node);
       t.node = null;
       dispatch(e);
       return;
@@ -1859,6 +1897,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     try {
       ignite.events().stopLocalListen(nodeLeftListener);
       ignite.events().stopLocalListen(partitionLossListener);
+      ignite.events().stopLocalListen(disconnectListener);
     } catch (RuntimeException ignored) {
       // stopping
     }
@@ -1868,7 +1907,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
                 ErrorInfo.Kind.LOST,
                 null,
                 localIdString,
-                "Flare was shut down on node " + localId));
+                "Flare was shut down on node "
+                    + localId
+                    + (stopReason == null ? "" : ": " + stopReason)));
     for (Entry e : entries.values()) {
       e.result.complete(gone);
     }

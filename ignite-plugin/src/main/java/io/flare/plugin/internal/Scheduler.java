@@ -25,6 +25,7 @@ final class Scheduler {
   private final FlareNode node;
   private final ConcurrentHashMap<UUID, AtomicInteger> inflight = new ConcurrentHashMap<>();
   private volatile long topVer = -1;
+  private volatile UUID topSelf;
   private volatile List<Worker> servers = List.of();
   private int rotor;
 
@@ -38,7 +39,9 @@ final class Scheduler {
 
   private List<Worker> servers() {
     long v = ignite.cluster().topologyVersion();
-    if (v != topVer) {
+    // this node's id too: a client that reconnected to a restarted cluster counts versions anew
+    UUID self = ignite.cluster().localNode().id();
+    if (v != topVer || !self.equals(topSelf)) {
       Collection<ClusterNode> nodes = ignite.cluster().forServers().nodes();
       List<Worker> list = new ArrayList<>();
       for (ClusterNode n : nodes) {
@@ -47,6 +50,7 @@ final class Scheduler {
         }
       }
       servers = List.copyOf(list);
+      topSelf = self;
       topVer = v;
     }
     return servers;
