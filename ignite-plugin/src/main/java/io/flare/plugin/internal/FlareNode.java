@@ -197,7 +197,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     stopReason =
         "this client node lost its connection to the cluster (Ignite reported it disconnected:"
             + " the servers stopped, or it did not reach them within the failure-detection"
-            + " timeout); what it owned is gone. Call Flare.init() to connect again";
+            + " timeout); what it owned is gone. "
+            + (ownsIgnite
+                ? "Call Flare.init() to connect again"
+                : "Restart this Ignite node to use Flare on it again");
     log.warning("Flare: " + stopReason);
     try {
       shutdown();
