@@ -180,6 +180,27 @@ class EmbeddedTasksTest {
   }
 
   @Test
+  void getList_failsAsSoonAsOneValueIsAnError_withoutWaitingForTheOthers() {
+    Fns.gate = new CountDownLatch(1);
+    ObjectRef<Integer> blocked = Flare.task(Fns::awaitGate).remote(); // never done until the end
+    ObjectRef<Integer> failing = Flare.task(Fns::boom, 7).remote();
+    try {
+      assertThatThrownBy(() -> Flare.get(List.of(blocked, failing), 60_000))
+          .isInstanceOf(TaskException.class)
+          .hasStackTraceContaining("boom 7");
+      assertThatThrownBy(() -> Flare.get(List.of(blocked, failing)))
+          .isInstanceOf(TaskException.class);
+      // still a time-out when nothing fails, naming the object waited for
+      assertThatThrownBy(() -> Flare.get(List.of(Flare.put(1), blocked), 100))
+          .isInstanceOf(GetTimeoutException.class)
+          .hasMessageContaining(blocked.getId());
+    } finally {
+      Fns.gate.countDown();
+    }
+    assertThat(Flare.get(List.of(blocked, Flare.put(2)), 30_000)).containsExactly(1, 2);
+  }
+
+  @Test
   void getList_returnsValuesInOrder() {
     List<ObjectRef<Integer>> refs = new ArrayList<>();
     for (int i = 0; i < 50; i++) {

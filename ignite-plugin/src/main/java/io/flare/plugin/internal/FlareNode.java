@@ -1080,8 +1080,17 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       throw new NullPointerException("refs must not be null");
     }
     long deadline = deadlineOf(timeoutMs);
+    // Every remote fetch starts at once; the first value that is an error (a task that threw or
+    // was cancelled) fails the whole call at once, as in Ray, without waiting for the others.
+    CompletableFuture<ObjectRef<T>> firstError = new CompletableFuture<>();
     for (ObjectRef<T> ref : refs) {
-      resultOf(asRef(ref)); // start every remote fetch at once
+      resultOf(asRef(ref))
+          .thenAccept(
+              res -> {
+                if (res instanceof Result.Failed) {
+                  firstError.complete(ref);
+                }
+              });
     }
     List<T> out = new ArrayList<>(refs.size());
     for (ObjectRef<T> ref : refs) {
@@ -1089,6 +1098,36 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           deadline == Long.MAX_VALUE
               ? Long.MAX_VALUE
               : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+      CompletableFuture<Result> mine = resultOf(asRef(ref));
+      if (!mine.isDone() && !firstError.isDone()) {
+        try {
+          CompletableFuture<Object> either = CompletableFuture.anyOf(mine, firstError);
+          if (left == Long.MAX_VALUE) {
+            either.get();
+          } else {
+            either.get(left, TimeUnit.MILLISECONDS);
+          }
+        } catch (TimeoutException e) {
+          ObjectRefImpl<?> r = asRef(ref);
+          throw new GetTimeoutException(
+              "Timed out after "
+                  + timeoutMs
+                  + " ms waiting for object "
+                  + r.getId()
+                  + describe(r)
+                  + " (in a get of "
+                  + refs.size()
+                  + ")");
+        } catch (ExecutionException e) {
+          // not completed exceptionally by anything here; the get below reports it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new FlareException("Interrupted while waiting for object " + ref.getId(), e);
+        }
+      }
+      if (!mine.isDone() && firstError.isDone()) {
+        get(firstError.join(), Long.MAX_VALUE); // throws that value's error
+      }
       out.add(get(ref, left));
     }
     return out;
