@@ -70,6 +70,22 @@ final class FlareKryo extends Kryo {
     kryo.setReferences(true);
     kryo.setClassLoader(loader);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    // Classes without a serializer of their own: field by field, the hidden fields too (an inner
+    // class's outer instance, a local or anonymous class's captured values); a class that takes
+    // part in its own Java serialization (writeObject, Externalizable, readResolve...) through it.
+    com.esotericsoftware.kryo.serializers.FieldSerializer.FieldSerializerConfig fields =
+        new com.esotericsoftware.kryo.serializers.FieldSerializer.FieldSerializerConfig();
+    fields.setIgnoreSyntheticFields(false);
+    com.esotericsoftware.kryo.SerializerFactory.FieldSerializerFactory byFields =
+        new com.esotericsoftware.kryo.SerializerFactory.FieldSerializerFactory(fields);
+    JavaHooksSerializer javaHooks = new JavaHooksSerializer(allowList);
+    kryo.setDefaultSerializer(
+        new com.esotericsoftware.kryo.SerializerFactory.BaseSerializerFactory<Serializer<?>>() {
+          @Override
+          public Serializer<?> newSerializer(Kryo k, Class type) {
+            return JavaHooksSerializer.wants(type) ? javaHooks : byFields.newSerializer(k, type);
+          }
+        });
 
     for (PrimitiveArrayCodec codec : PrimitiveArrayCodec.values()) {
       if (codec != PrimitiveArrayCodec.BYTES && codec != PrimitiveArrayCodec.BOOLEANS) {
