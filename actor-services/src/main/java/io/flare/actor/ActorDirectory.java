@@ -263,7 +263,9 @@ public final class ActorDirectory {
         r.incarnation++;
         r.restarts++;
       } else {
-        r.deathReason = reason;
+        ActorRecord died = r.die(reason);
+        e.setValue(r);
+        return died;
       }
       e.setValue(r);
       return r;
@@ -286,8 +288,9 @@ public final class ActorDirectory {
       }
       if (!r.isDead()) {
         r = r.copy();
-        r.deathReason = reason;
+        ActorRecord died = r.die(reason);
         e.setValue(r);
+        return died;
       }
       return r;
     }

@@ -23,6 +23,18 @@ public final class ActorRecord {
    */
   public String[] argRefs;
 
+  /**
+   * Every ref the actor holds for its restarts ({@code owner/objectId}): its constructor's ref
+   * arguments and the refs nested in them. Given back when the actor dies for good.
+   */
+  public String[] retained;
+
+  /**
+   * Set only on the record an update returns, when that update is the one that made the actor dead
+   * (never stored): its caller gives back what the actor held, exactly once.
+   */
+  public boolean justDied;
+
   public String name;
   public int shard;
   public int maxRestarts;
@@ -44,6 +56,21 @@ public final class ActorRecord {
   /** The node whose application classes the actor's class comes from. */
   public java.util.UUID origin;
 
+  /**
+   * Marks this (copied) record dead; returns what an update gives its caller: a copy that still
+   * names what the actor held, flagged {@link #justDied}. This record keeps the reason and drops
+   * the arguments (no restart will read them).
+   */
+  public ActorRecord die(String reason) {
+    deathReason = reason;
+    ActorRecord out = copy();
+    out.justDied = true;
+    args = null;
+    argRefs = null;
+    retained = null;
+    return out;
+  }
+
   public boolean isDead() {
     return deathReason != null;
   }
@@ -63,6 +90,7 @@ public final class ActorRecord {
     r.ctorKind = ctorKind;
     r.args = args;
     r.argRefs = argRefs;
+    r.retained = retained;
     r.name = name;
     r.shard = shard;
     r.maxRestarts = maxRestarts;

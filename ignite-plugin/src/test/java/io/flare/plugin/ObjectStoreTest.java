@@ -356,6 +356,49 @@ class ObjectStoreTest {
     }
   }
 
+  /** An actor built from an array. */
+  public static final class Keeper {
+    private final long[] data;
+
+    public Keeper(long[] data) {
+      this.data = data;
+    }
+
+    public int size() {
+      return data.length;
+    }
+  }
+
+  @Test
+  void actorsKilledForGood_giveBackTheirConstructorArguments() throws Exception {
+    try (TestCluster c = TestCluster.start("actorargs", 1)) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      org.apache.ignite.IgniteCache<?, ?> puts = c.node(0).cache(ObjectStore.PUTS_CACHE);
+      int before = puts.size();
+      List<io.flare.api.ActorHandle<Keeper>> actors = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        ObjectRef<long[]> arg = flare.put(Fns.longs(40_000 + i)); // 320 KB: stored
+        actors.add(flare.actor(Keeper::new, arg).setMaxRestarts(1).remote());
+      }
+      for (int i = 0; i < actors.size(); i++) {
+        assertThat(flare.get(actors.get(i).task(Keeper::size).remote())).isEqualTo(40_000 + i);
+      }
+      System.gc();
+      assertThat(puts.size())
+          .as("arguments held while the actors may restart")
+          .isEqualTo(before + 20);
+      for (io.flare.api.ActorHandle<Keeper> a : actors) {
+        a.kill();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (puts.size() > before && System.nanoTime() < deadline) {
+        System.gc();
+        Thread.sleep(50);
+      }
+      assertThat(puts.size()).as("arguments of actors killed for good").isEqualTo(before);
+    }
+  }
+
   /** Bigger than {@link #SMALL_STORE}. */
   public static long[] huge() {
     return new long[10 << 20];

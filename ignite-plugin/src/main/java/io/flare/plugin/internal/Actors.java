@@ -140,6 +140,10 @@ final class Actors implements ShardHosts.Listener {
     node.retainForever(nested);
     ActorRecord r = new ActorRecord();
     r.argRefs = argRefs;
+    r.retained = new String[nested.size()];
+    for (int i = 0; i < nested.size(); i++) {
+      r.retained[i] = nested.get(i).owner() + "/" + nested.get(i).id();
+    }
     r.id = id;
     r.className = className;
     r.ctorClass = fd.className();
@@ -193,7 +197,8 @@ final class Actors implements ShardHosts.Listener {
           error ->
               admin.execute(
                   () -> {
-                    dir.markDead(id, "a constructor argument failed: " + error.message());
+                    releaseIfJustDied(
+                        dir.markDead(id, "a constructor argument failed: " + error.message()));
                     dir.releaseName(options.name(), id);
                   }));
     }
@@ -349,6 +354,24 @@ final class Actors implements ShardHosts.Listener {
     }
   }
 
+  /**
+   * Gives back the refs an actor held for its restarts, when {@code r} comes from the update that
+   * made it dead for good (once: no other update returns it so flagged).
+   */
+  private void releaseIfJustDied(ActorRecord r) {
+    if (r == null || !r.justDied || r.retained == null) {
+      return;
+    }
+    List<Message.Contained> held = new java.util.ArrayList<>(r.retained.length);
+    for (String ref : r.retained) {
+      int slash = ref.indexOf('/');
+      held.add(
+          new Message.Contained(
+              ObjectId.parse(ref.substring(slash + 1)), UUID.fromString(ref.substring(0, slash))));
+    }
+    node.releaseRetained(held);
+  }
+
   /** Sends a call whose arguments are ready to the node hosting its actor. */
   void dispatch(Entry e, long since) {
     PendingTask t = e.task;
@@ -430,6 +453,7 @@ final class Actors implements ShardHosts.Listener {
       if (r != null) {
         dir.releaseName(r.name, r.id);
       }
+      releaseIfJustDied(r);
     }
     UUID host = readyHost(handle.shard());
     if (host == null) {
@@ -529,6 +553,7 @@ final class Actors implements ShardHosts.Listener {
       if (r != null) {
         dir.releaseName(r.name, r.id);
       }
+      releaseIfJustDied(r);
       return;
     }
     Hosted h = new Hosted(id, r.incarnation > 1, r.owner);
@@ -595,7 +620,7 @@ final class Actors implements ShardHosts.Listener {
               h.dead.serialized());
       admin.execute(
           () -> {
-            dir.markDead(h.id, "its constructor threw " + t);
+            releaseIfJustDied(dir.markDead(h.id, "its constructor threw " + t));
             dir.releaseName(r.name, r.id);
           });
       for (TaskSpec left : h.mailbox.close()) {
@@ -737,6 +762,7 @@ final class Actors implements ShardHosts.Listener {
       if (r != null) {
         dir.releaseName(r.name, r.id);
       }
+      releaseIfJustDied(r);
     } else if (hostedShards.contains(dir.shardOf(id))) {
       incarnate(id);
     }

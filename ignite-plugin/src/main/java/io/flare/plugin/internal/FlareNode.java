@@ -616,9 +616,17 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
-  /** Holds contained refs for good (actor constructor arguments: a restart needs them). */
+  /**
+   * Holds contained refs until {@link #releaseRetained} (actor constructor arguments: a restart
+   * needs them until the actor dies for good).
+   */
   void retainForever(List<Message.Contained> contained) {
     retain(contained);
+  }
+
+  /** Gives back refs held by {@link #retainForever} (on any node: the owner keeps the count). */
+  void releaseRetained(List<Message.Contained> contained) {
+    releaseContained(contained);
   }
 
   private void releaseContained(List<Message.Contained> contained) {
