@@ -1,6 +1,7 @@
 package io.flare.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.flare.api.ObjectRef;
@@ -90,6 +91,29 @@ class MultiNodeTest {
       c.stop(2);
       Fns.gate.countDown();
       assertThat(f.get(refs, 60_000)).hasSize(12).containsOnly(1);
+    }
+  }
+
+  @Test
+  void defaultMaxRetries_isTheRetryCountOfCallsThatDoNotSetOne() {
+    try (TestCluster c =
+        TestCluster.start(
+            "retries",
+            1,
+            cfg ->
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setDefaultMaxRetries(1))) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      Fns.FLAKY_CALLS.set(0);
+      assertThatThrownBy(
+              () -> flare.get(flare.task(Fns::flaky, 2).setRetryExceptions(true).remote()))
+          .isInstanceOf(TaskException.class)
+          .hasRootCauseMessage("flaky call 2"); // one re-run, not three
+      Fns.FLAKY_CALLS.set(0);
+      assertThat(
+              flare.get(
+                  flare.task(Fns::flaky, 2).setRetryExceptions(true).setMaxRetries(3).remote()))
+          .isEqualTo(3); // a call's own setting wins
     }
   }
 }

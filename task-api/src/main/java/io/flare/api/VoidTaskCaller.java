@@ -15,7 +15,7 @@ public final class VoidTaskCaller {
   private final Object[] args;
   private String name;
   private Map<String, Double> resources = Map.of();
-  private int maxRetries = TaskOptions.DEFAULT_MAX_RETRIES;
+  private int maxRetries = TaskOptions.RUNTIME_DEFAULT; // the node's defaultMaxRetries (3)
   private boolean retryExceptions;
 
   /** For runtimes and generated code; applications get callers from {@code Flare.task}. */

@@ -1286,6 +1286,14 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   @Override
   public <R> ObjectRef<R> submitTask(Serializable function, Object[] args, TaskOptions options) {
     checkRunning();
+    if (options.maxRetries() == TaskOptions.RUNTIME_DEFAULT) {
+      options =
+          new TaskOptions(
+              options.name(),
+              options.resources(),
+              config.getDefaultMaxRetries(),
+              options.retryExceptions());
+    }
     Functions.Described described = Functions.describe(function, "Flare.task");
     FunctionDescriptor fd = described.descriptor();
     String display = options.name() != null ? options.name() : fd.displayName();
