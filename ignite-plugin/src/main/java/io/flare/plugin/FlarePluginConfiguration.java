@@ -130,10 +130,23 @@ public class FlarePluginConfiguration implements PluginConfiguration {
           "FlarePluginConfiguration.defaultMaxRetries must be >= -1, got " + defaultMaxRetries);
     }
     for (Map.Entry<String, Double> e : resources.entrySet()) {
-      if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null || e.getValue() < 0) {
+      if (e.getKey() == null
+          || e.getKey().isBlank()
+          || e.getValue() == null
+          || !Double.isFinite(e.getValue())
+          || e.getValue() < 0) {
         throw new IllegalArgumentException(
-            "FlarePluginConfiguration.resources: each entry needs a name and a quantity >= 0, got "
+            "FlarePluginConfiguration.resources: each entry needs a name and a finite quantity >="
+                + " 0, got "
                 + e);
+      }
+    }
+    for (String prefix : allowedClassPrefixes) {
+      if (prefix == null || prefix.isBlank()) {
+        throw new IllegalArgumentException(
+            "FlarePluginConfiguration.allowedClassPrefixes: each entry must be a non-blank class-name"
+                + " prefix such as \"com.example.\", got "
+                + allowedClassPrefixes.stream().map(p -> "\"" + p + "\"").toList());
       }
     }
   }

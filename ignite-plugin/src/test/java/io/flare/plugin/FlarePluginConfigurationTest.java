@@ -44,4 +44,32 @@ class FlarePluginConfigurationTest {
     assertThatThrownBy(() -> new FlarePluginConfiguration().setPageSize(32 << 10).validate())
         .hasMessageContaining("pageSize");
   }
+
+  @Test
+  void resources_mustBeFiniteAndNonNegative() {
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1}) {
+      assertThatThrownBy(
+              () ->
+                  new FlarePluginConfiguration()
+                      .setResources(java.util.Map.of("GPU", bad))
+                      .validate())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("FlarePluginConfiguration.resources")
+          .hasMessageContaining("GPU");
+    }
+    new FlarePluginConfiguration().setResources(java.util.Map.of("GPU", 0.5)).validate();
+  }
+
+  @Test
+  void allowedClassPrefixes_blankEntries_areRefusedByName() {
+    assertThatThrownBy(
+            () ->
+                new FlarePluginConfiguration()
+                    .setAllowedClassPrefixes(java.util.List.of("com.example.", " "))
+                    .validate())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FlarePluginConfiguration.allowedClassPrefixes")
+        .hasMessageContaining("\" \"");
+    new FlarePluginConfiguration().setAllowedClassPrefixes(java.util.List.of("com.x.")).validate();
+  }
 }
