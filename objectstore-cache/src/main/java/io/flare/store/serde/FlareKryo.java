@@ -128,6 +128,7 @@ final class FlareKryo extends Kryo {
         AbstractMap.SimpleEntry.class,
         new JdkImmutableSerializers.EntrySerializer(AbstractMap.SimpleEntry::new));
     kryo.addDefaultSerializer(EnumMap.class, new JdkEnumMapSerializer(true));
+    kryo.register(java.util.LinkedHashMap.class, new LinkedHashMapSerializer()); // exactly it
     // JDK value classes with final fields in closed packages: no reflection needed for these.
     kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
     kryo.addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());

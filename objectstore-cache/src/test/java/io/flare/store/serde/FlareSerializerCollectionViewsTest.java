@@ -67,4 +67,23 @@ class FlareSerializerCollectionViewsTest {
       }
     };
   }
+
+  @Test
+  void linkedHashMaps_keepTheirOrderKind() {
+    java.util.LinkedHashMap<String, Integer> lru = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    lru.put("a", 1);
+    lru.put("b", 2);
+    lru.put("c", 3);
+    lru.get("a"); // access order: b, c, a
+    java.util.LinkedHashMap<String, Integer> got = copy(lru);
+    assertThat(got.keySet()).containsExactly("b", "c", "a");
+    got.get("b");
+    assertThat(got.keySet()).containsExactly("c", "a", "b"); // still in access order
+    java.util.LinkedHashMap<String, Integer> plain = new java.util.LinkedHashMap<>();
+    plain.put("x", 1);
+    plain.put("y", 2);
+    java.util.LinkedHashMap<String, Integer> plainCopy = copy(plain);
+    plainCopy.get("x");
+    assertThat(plainCopy.keySet()).containsExactly("x", "y"); // still in insertion order
+  }
 }
