@@ -227,6 +227,33 @@ class ActorTest {
   }
 
   @Test
+  void aCancelledCall_waitingInTheMailbox_neverRuns() {
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    assertThat(c.task(Counter::getValue).remote().get(30_000)).isZero();
+    ObjectRef<Integer> running = c.task(Counter::slowIncrement, 1_000).remote();
+    ObjectRef<Integer> queued = c.task(Counter::increment).remote();
+    Flare.cancel(queued);
+    assertThatThrownBy(() -> queued.get(30_000)).isInstanceOf(TaskCancelledException.class);
+    assertThat(running.get(30_000)).isEqualTo(1);
+    assertThat(c.task(Counter::getValue).remote().get(30_000))
+        .as("the cancelled increment did not run")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void freshActors_whoseFirstCallsArgumentIsCancelled_runTheNextCalls() {
+    for (int i = 0; i < 8; i++) {
+      ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+      ObjectRef<Integer> slow = Flare.task(Fns::sleepy, 60_000).remote();
+      ObjectRef<Integer> dependent = c.task(Counter::add, slow).remote();
+      ObjectRef<Integer> next = c.task(Counter::add, 1).remote();
+      Flare.cancel(slow);
+      assertThatThrownBy(() -> dependent.get(30_000)).isInstanceOf(TaskCancelledException.class);
+      assertThat(next.get(30_000)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void methodThatThrows_leavesTheActorAliveWithItsState() {
     ActorHandle<Counter> c = Flare.actor(Counter::new, 3).remote();
     Throwable t = catchThrowable(() -> c.task(Counter::fail, "nope").remote().get());

@@ -81,6 +81,27 @@ final class Actors implements ShardHosts.Listener {
     }
   }
 
+  /**
+   * Calls cancelled by their owner before they ran here: skipped when their turn comes. Bounded (a
+   * cancel of a call that already ran leaves its id behind until it ages out).
+   */
+  private final Set<ObjectId> cancelledCalls =
+      java.util.Collections.synchronizedSet(
+          java.util.Collections.newSetFromMap(
+              new java.util.LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ObjectId, Boolean> eldest) {
+                  return size() > 10_000;
+                }
+              }));
+
+  /**
+   * Watermark moves ({@code SYNC}) that arrived before their actor was set up here, by actor and
+   * caller: applied to its mailbox when it is.
+   */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<UUID, Long>> pendingSyncs =
+      new ConcurrentHashMap<>();
+
   Actors(FlareNode node, int shards) {
     this.node = node;
     this.dir = new ActorDirectory(node.ignite(), shards);
@@ -543,6 +564,18 @@ final class Actors implements ShardHosts.Listener {
         ErrorInfo.of(ErrorInfo.Kind.NOT_HOSTED, null, null, "actor " + spec.actorId() + " moved"));
   }
 
+  private void applyPendingSyncs(Hosted h) {
+    Map<UUID, Long> syncs = pendingSyncs.remove(h.id);
+    if (syncs != null) {
+      syncs.forEach(h.mailbox::sync);
+    }
+  }
+
+  /** The owner cancelled call {@code id}: if it has not run here yet, it will not. */
+  void cancelCall(ObjectId id) {
+    cancelledCalls.add(id);
+  }
+
   /** On the admin thread: builds the next incarnation of an actor here. */
   private void incarnate(String id) {
     if (hosted.containsKey(id)) {
@@ -560,6 +593,7 @@ final class Actors implements ShardHosts.Listener {
     if (hosted.putIfAbsent(id, h) != null) {
       return;
     }
+    applyPendingSyncs(h);
     ActorRecord rec = r;
     node.workerExecutor().execute(() -> construct(h, rec));
   }
@@ -690,6 +724,10 @@ final class Actors implements ShardHosts.Listener {
   }
 
   private void runCall(Hosted h, TaskSpec spec) {
+    if (cancelledCalls.remove(spec.id())) {
+      reply(spec, node.cancelledResult(spec.displayName(), spec.id()));
+      return;
+    }
     FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
     TaskContext prev =
         TaskContext.enter(new TaskContext(spec.id(), h.id, h.restarted, spec.origin()));
@@ -732,6 +770,14 @@ final class Actors implements ShardHosts.Listener {
         Hosted h = hosted.get(c.actorId());
         if (h != null) {
           h.mailbox.sync(from, c.value());
+        } else { // not set up here yet: keep it for the mailbox to come
+          pendingSyncs
+              .computeIfAbsent(c.actorId(), k -> new ConcurrentHashMap<>())
+              .merge(from, c.value(), Math::max);
+          Hosted now = hosted.get(c.actorId());
+          if (now != null) {
+            applyPendingSyncs(now);
+          }
         }
       }
       default -> {}

@@ -1273,7 +1273,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       UUID node = t.node;
       if (node != null) {
         if (node.equals(localId)) {
-          worker.cancel(id);
+          if (t.actor != null) {
+            actors.cancelCall(id); // waiting in its actor's mailbox here
+          } else {
+            worker.cancel(id);
+          }
         } else {
           transport.send(node, Message.CANCEL, id);
         }
@@ -1742,8 +1746,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           Entry e = entries.get(id);
           if (e != null) {
             cancelOwned(id); // a borrower asked the owner
-          } else if (worker != null) {
-            worker.cancel(id); // the owner asked the worker
+          } else {
+            if (worker != null) {
+              worker.cancel(id); // the owner asked the worker
+            }
+            actors.cancelCall(id); // or the host of its actor (ids are unique: one of the two)
           }
         }
       }
