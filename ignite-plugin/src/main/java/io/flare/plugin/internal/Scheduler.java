@@ -26,6 +26,15 @@ final class Scheduler {
   private final ConcurrentHashMap<UUID, AtomicInteger> inflight = new ConcurrentHashMap<>();
   private volatile long topVer = -1;
   private volatile UUID topSelf;
+
+  /**
+   * Counts handshakes answered; read before a list is built and kept with it, so a list built while
+   * a node became ready (and that may miss it) is rebuilt on the next call.
+   */
+  private final java.util.concurrent.atomic.AtomicLong readyGen =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private volatile long listGen = -1;
   private volatile List<Worker> servers = List.of();
   private int rotor;
 
@@ -38,10 +47,11 @@ final class Scheduler {
   }
 
   private List<Worker> servers() {
+    long gen = readyGen.get();
     long v = ignite.cluster().topologyVersion();
     // this node's id too: a client that reconnected to a restarted cluster counts versions anew
     UUID self = ignite.cluster().localNode().id();
-    if (v != topVer || !self.equals(topSelf)) {
+    if (v != topVer || gen != listGen || !self.equals(topSelf)) {
       Collection<ClusterNode> nodes = ignite.cluster().forServers().nodes();
       List<Worker> list = new ArrayList<>();
       for (ClusterNode n : nodes) {
@@ -51,6 +61,7 @@ final class Scheduler {
       }
       servers = List.copyOf(list);
       topSelf = self;
+      listGen = gen;
       topVer = v;
     }
     return servers;
@@ -82,20 +93,25 @@ final class Scheduler {
     }
     // A server that just joined takes work once it answered this node's handshake: wait for the
     // Flare servers in the topology that have not yet (at most 10 s), then look again.
+    // (The cached list is rebuilt first: a handshake that completed while it was being built may
+    // be missing from it.)
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (unready() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    while (true) {
       topVer = -1;
       all = servers();
       for (Worker w : all) {
         if (offers(w, resources)) {
           return;
         }
+      }
+      if (!unready() || System.nanoTime() >= deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
     }
     List<Map<String, Double>> offered = all.stream().map(Worker::resources).toList();
@@ -232,6 +248,7 @@ final class Scheduler {
 
   /** A node's Flare answered: schedule on it from now on. */
   void nodeReady() {
+    readyGen.incrementAndGet();
     topVer = -1;
   }
 
