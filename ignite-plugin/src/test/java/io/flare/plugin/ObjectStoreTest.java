@@ -272,6 +272,39 @@ class ObjectStoreTest {
     }
   }
 
+  /**
+   * Pages a removal empties stay with the cache they were freed from (Ignite's free list of its
+   * cache group): after a 40 MiB put is freed, a 40 MiB task result (the other cache) in a 64 MiB
+   * store must not be let in on the region's count of free pages. It lands or fails naming the
+   * setting; the node stays up.
+   */
+  @Test
+  void roomFreedByOneCache_isNotCountedForTheOther() throws Exception {
+    try (TestCluster c = TestCluster.start("crosscache", 1, SMALL_STORE)) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      org.apache.ignite.IgniteCache<?, ?> puts = c.node(0).cache(ObjectStore.PUTS_CACHE);
+      for (int round = 0; round < 2; round++) {
+        ObjectRef<long[]> p = flare.put(Fns.longs(5 << 20)); // 40 MiB into flare-puts
+        assertThat(puts.size()).isPositive();
+        p = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (puts.size() > 0 && System.nanoTime() < deadline) {
+          System.gc();
+          Thread.sleep(50);
+        }
+        assertThat(puts.size()).as("the put value was freed").isZero();
+        Throwable t =
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> flare.get(flare.task(ObjectStoreTest::longsOnNode, 5 << 20).remote()));
+        if (t != null) {
+          assertThat(t).hasMessageContaining("storeMaxSize");
+        }
+        assertThat(flare.get(flare.task(Fns::inc, 1).remote())).isEqualTo(2);
+        assertThat(c.node(0).cluster().nodes()).hasSize(1);
+      }
+    }
+  }
+
   /** A 12 MiB result whose length tells its seed apart. */
   public static ObjectRef<long[]> twelveMiB(int seed) {
     return Flare.put(Fns.longs(1_500_000 + seed));

@@ -75,9 +75,14 @@ public final class ObjectStore {
    */
   static final int PARTITIONS = 256;
 
-  /** The room kept free in a region of {@code max} bytes: 16 MiB, less in small regions. */
+  /**
+   * The room kept free in a region of {@code max} bytes: 16 MiB, or an eighth of a smaller region.
+   * The region's metrics count pages, not the per-page and structure overhead a write needs beyond
+   * its bytes; in a 64 MiB store a sixteenth (4 MiB) was once not enough (a write ran the region
+   * out of memory in CI), so small stores keep 8 MiB.
+   */
   static long margin(long max) {
-    return Math.min(SAFETY_MARGIN, max / 16);
+    return Math.min(SAFETY_MARGIN, max / 8);
   }
 
   private final Ignite ignite;
