@@ -53,13 +53,27 @@ class ClientDisconnectTest {
     assertThat(Flare.get(Flare.task(ClientDisconnectTest::square, 3).remote(), 30_000))
         .isEqualTo(9);
     ObjectRef<Integer> pending = Flare.task(ClientDisconnectTest::sleepThenSquare, 4).remote();
+    // a reader blocked in get when the cluster goes away
+    java.util.concurrent.atomic.AtomicReference<Throwable> seen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread reader =
+        new Thread(() -> seen.set(catchThrowable(() -> Flare.get(pending, 120_000))), "reader");
+    reader.start();
+    long blocked = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (reader.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < blocked) {
+      Thread.sleep(5);
+    }
+    assertThat(reader.getState()).isEqualTo(Thread.State.TIMED_WAITING);
 
     cluster.kill(0);
     cluster.restart(0);
 
-    // the pending read fails with the reason, within the client's failure-detection timeout
-    Throwable t = catchThrowable(() -> Flare.get(pending, 120_000));
-    assertThat(t).isInstanceOf(FlareException.class).hasMessageContaining("lost its connection");
+    // the blocked read fails with the reason, within the client's failure-detection timeout
+    reader.join(TimeUnit.SECONDS.toMillis(150));
+    assertThat(reader.isAlive()).isFalse();
+    assertThat(seen.get())
+        .isInstanceOf(FlareException.class)
+        .hasMessageContaining("lost its connection");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (Flare.isInitialized() && System.nanoTime() < deadline) {
       Thread.sleep(20);
