@@ -7,13 +7,12 @@ import io.flare.api.exception.ObjectLostException;
 import io.flare.api.exception.RemoteException;
 import io.flare.api.exception.TaskCancelledException;
 import io.flare.api.exception.TaskException;
+import io.flare.store.serde.LoaderObjectInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 
 /**
  * A failure as it travels between nodes: its kind, where it happened, and the original exception
@@ -113,24 +112,5 @@ record ErrorInfo(
       r.setStackTrace(st);
     }
     return r;
-  }
-
-  private static final class LoaderObjectInputStream extends ObjectInputStream {
-    private final ClassLoader loader;
-
-    LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
-      super(in);
-      this.loader = loader;
-    }
-
-    @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc)
-        throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, loader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
-      }
-    }
   }
 }

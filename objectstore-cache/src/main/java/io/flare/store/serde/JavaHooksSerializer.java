@@ -9,11 +9,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Externalizable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -101,7 +99,8 @@ final class JavaHooksSerializer extends Serializer<Object> {
     byte[] bytes = input.readBytes(input.readVarInt(true));
     ClassLoader loader = kryo.getClassLoader();
     AllowList allowed = allowList.get();
-    try (ObjectInputStream in = new Loading(new ByteArrayInputStream(bytes), loader)) {
+    try (ObjectInputStream in =
+        new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
       in.setObjectInputFilter(
           info -> {
             Class<?> c = info.serialClass();
@@ -130,26 +129,6 @@ final class JavaHooksSerializer extends Serializer<Object> {
               + " with its Java serialization (readObject/readExternal): "
               + e,
           e);
-    }
-  }
-
-  /** Resolves the stream's classes with Kryo's class loader (the application's on this node). */
-  private static final class Loading extends ObjectInputStream {
-    private final ClassLoader loader;
-
-    Loading(InputStream in, ClassLoader loader) throws IOException {
-      super(in);
-      this.loader = loader;
-    }
-
-    @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc)
-        throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, loader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
-      }
     }
   }
 }
