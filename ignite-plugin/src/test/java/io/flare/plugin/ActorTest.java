@@ -241,6 +241,27 @@ class ActorTest {
   }
 
   @Test
+  void cancellingARunningCall_interruptsIt_andTheActorsNextCallsRunAtOnce() throws Exception {
+    Counter.SLEEPING = new java.util.concurrent.CountDownLatch(1);
+    int interruptedBefore = Counter.INTERRUPTED.get();
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    ObjectRef<Integer> running = c.task(Counter::sleepLong, 600_000).remote();
+    ObjectRef<Integer> next = c.task(Counter::increment).remote();
+    assertThat(Counter.SLEEPING.await(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the long call started")
+        .isTrue();
+    Flare.cancel(running);
+    assertThatThrownBy(() -> running.get(30_000)).isInstanceOf(TaskCancelledException.class);
+    // Without the interrupt the next call would wait ten minutes behind the sleeping one.
+    assertThat(next.get(30_000)).as("the call queued behind the cancelled one").isEqualTo(1);
+    assertThat(Counter.INTERRUPTED.get() - interruptedBefore).isEqualTo(1);
+    assertThat(c.task(Counter::getValue).remote().get(30_000))
+        .as("the interrupted call changed nothing, and no interrupt leaked into later calls")
+        .isEqualTo(1);
+    assertThat(c.task(Counter::slowIncrement, 50).remote().get(30_000)).isEqualTo(2);
+  }
+
+  @Test
   void freshActors_whoseFirstCallsArgumentIsCancelled_runTheNextCalls() {
     for (int i = 0; i < 8; i++) {
       ActorHandle<Counter> c = Flare.actor(Counter::new).remote();

@@ -12,6 +12,14 @@ public final class Actors {
 
   /** A counter. */
   public static class Counter {
+    /** Counted down by {@link #sleepLong} when it starts (tests in this JVM set a fresh one). */
+    static volatile java.util.concurrent.CountDownLatch SLEEPING =
+        new java.util.concurrent.CountDownLatch(1);
+
+    /** Calls of {@link #sleepLong} that were interrupted. */
+    static final java.util.concurrent.atomic.AtomicInteger INTERRUPTED =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     private int value;
 
     public Counter() {}
@@ -55,6 +63,18 @@ public final class Actors {
 
     public int slowIncrement(int ms) throws InterruptedException {
       Thread.sleep(ms);
+      return ++value;
+    }
+
+    /** Counts down {@link #SLEEPING}, then sleeps; counts an interrupt in {@link #INTERRUPTED}. */
+    public int sleepLong(int ms) throws InterruptedException {
+      SLEEPING.countDown();
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        INTERRUPTED.incrementAndGet();
+        throw e;
+      }
       return ++value;
     }
   }

@@ -1,6 +1,7 @@
 package io.flare.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.flare.api.ActorHandle;
@@ -61,6 +62,27 @@ class MultiNodeActorTest {
       assertThat(found).isPresent();
       assertThat(server.get(found.get().task(Counter::increment).remote())).isEqualTo(41);
       assertThat(flare.get(named.task(Counter::increment).remote())).isEqualTo(42);
+    }
+  }
+
+  @Test
+  void cancellingARunningCall_fromAClient_interruptsItOnItsHost() throws Exception {
+    try (TestCluster c = TestCluster.start("actorcancel", 2)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      Counter.SLEEPING = new java.util.concurrent.CountDownLatch(1);
+      int interruptedBefore = Counter.INTERRUPTED.get();
+      ActorHandle<Counter> a = flare.actor(Counter::new).remote();
+      ObjectRef<Integer> running = a.task(Counter::sleepLong, 600_000).remote();
+      ObjectRef<Integer> next = a.task(Counter::increment).remote();
+      assertThat(Counter.SLEEPING.await(30, TimeUnit.SECONDS)).as("the long call started").isTrue();
+      flare.cancel(running);
+      assertThatThrownBy(() -> flare.get(running, 30_000))
+          .isInstanceOf(io.flare.api.exception.TaskCancelledException.class);
+      assertThat(flare.get(next, 30_000))
+          .as("the call queued behind the cancelled one")
+          .isEqualTo(1);
+      assertThat(Counter.INTERRUPTED.get() - interruptedBefore).isEqualTo(1);
     }
   }
 

@@ -73,6 +73,11 @@ final class Actors implements ShardHosts.Listener {
     volatile Object instance;
     volatile ErrorInfo dead;
 
+    /** The call running now and its thread, guarded by this object's lock; null between calls. */
+    private ObjectId running;
+
+    private Thread runner;
+
     Hosted(String id, boolean restarted, UUID owner) {
       this.id = id;
       this.restarted = restarted;
@@ -571,9 +576,21 @@ final class Actors implements ShardHosts.Listener {
     }
   }
 
-  /** The owner cancelled call {@code id}: if it has not run here yet, it will not. */
+  /**
+   * The owner cancelled call {@code id}: if it has not run here yet, it will not; if it is running,
+   * its thread is interrupted (as a running task's is), so the actor's next calls need not wait for
+   * it.
+   */
   void cancelCall(ObjectId id) {
     cancelledCalls.add(id);
+    for (Hosted h : hosted.values()) {
+      synchronized (h) {
+        if (id.equals(h.running)) {
+          h.runner.interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /** On the admin thread: builds the next incarnation of an actor here. */
@@ -724,9 +741,15 @@ final class Actors implements ShardHosts.Listener {
   }
 
   private void runCall(Hosted h, TaskSpec spec) {
-    if (cancelledCalls.remove(spec.id())) {
-      reply(spec, node.cancelledResult(spec.displayName(), spec.id()));
-      return;
+    // The check and the marking are one step under the actor's lock, and cancelCall looks for the
+    // running call under it too: a cancel either skips the call or interrupts it, never misses it.
+    synchronized (h) {
+      if (cancelledCalls.remove(spec.id())) {
+        reply(spec, node.cancelledResult(spec.displayName(), spec.id()));
+        return;
+      }
+      h.running = spec.id();
+      h.runner = Thread.currentThread();
     }
     FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
     TaskContext prev =
@@ -735,7 +758,12 @@ final class Actors implements ShardHosts.Listener {
     try {
       r = node.runActorCall(spec, h.instance);
     } finally {
-      Thread.interrupted();
+      synchronized (h) {
+        h.running = null;
+        h.runner = null;
+        Thread.interrupted(); // an interrupt meant for this call must not reach the next one
+      }
+      cancelledCalls.remove(spec.id());
       TaskContext.exit(prev);
       FlareRuntimes.restoreThread(prevRt);
     }
