@@ -75,4 +75,68 @@ class NestedRefsTest {
           () -> settled(c, client, baseline));
     }
   }
+
+  /** Writes itself with Java serialization, the ref in a transient field it writes by hand. */
+  static final class SelfWritten implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient ObjectRef<Integer> ref;
+
+    SelfWritten(ObjectRef<Integer> ref) {
+      this.ref = ref;
+    }
+
+    ObjectRef<Integer> ref() {
+      return ref;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      out.defaultWriteObject();
+      out.writeObject(ref);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void readObject(java.io.ObjectInputStream in)
+        throws java.io.IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      ref = (ObjectRef<Integer>) in.readObject();
+    }
+  }
+
+  static int readSelfWritten(SelfWritten s) {
+    return io.flare.api.Flare.get(s.ref()) + 1;
+  }
+
+  @Test
+  void refsInsideAClassThatSerializesItself_areCounted_andReadableEverywhere() {
+    try (TestCluster c = TestCluster.start("nestedjava", 2)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      FlareNode driver = IgniteRuntimeFactory.nodeOf(client);
+      int baseline = owned(c, client);
+      ObjectRef<Integer> inner = flare.task(Fns::inc, 40).remote();
+      assertThat(flare.get(inner)).isEqualTo(41);
+      int before = driver.heldElsewhere(inner);
+      ObjectRef<SelfWritten> box = flare.put(new SelfWritten(inner));
+      assertThat(driver.heldElsewhere(inner))
+          .as("the stored value holds the ref it wrote with its own writeObject")
+          .isEqualTo(before + 1);
+      assertThat(flare.get(flare.task(NestedRefsTest::readSelfWritten, box).remote()))
+          .isEqualTo(42);
+      SelfWritten got = flare.get(box);
+      assertThat(flare.get(got.ref())).isEqualTo(41);
+      inner = null;
+      got = null;
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+      }
+      assertThat(flare.get(flare.task(NestedRefsTest::readSelfWritten, box).remote()))
+          .as("the inner object lives as long as the value holding it")
+          .isEqualTo(42);
+      box = null;
+      Await.until(
+          "the put value and its inner object are freed",
+          Duration.ofSeconds(60),
+          () -> settled(c, client, baseline));
+    }
+  }
 }

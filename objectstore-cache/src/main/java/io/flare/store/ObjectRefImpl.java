@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * The one {@link ObjectRef} implementation: an object id, the id of the node that owns the object
  * (the process that created it, which answers reads of it), and the local runtime that serves this
  * instance. Flare's Kryo serializer writes the id and the owner; Java serialization does the same
- * and re-binds to the runtime of the thread that reads it.
+ * and re-binds to the runtime that reads it. Both report the ref to {@link NestedRefs}, so refs
+ * inside values are counted whichever way the value is written.
  */
 public final class ObjectRefImpl<T> implements ObjectRef<T>, RuntimeBound {
   @Serial private static final long serialVersionUID = 1L;
@@ -93,8 +94,19 @@ public final class ObjectRefImpl<T> implements ObjectRef<T>, RuntimeBound {
     return "ObjectRef(" + id + ")";
   }
 
+  /** Writes the id and the owner, and reports the ref to a collector of nested refs, if any. */
+  @Serial
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    NestedRefs.written(this);
+  }
+
   @Serial
   private Object readResolve() throws ObjectStreamException {
+    RefResolver reader = NestedRefs.reader();
+    if (reader != null) {
+      return new ObjectRefImpl<>(id, owner, reader);
+    }
     FlareRuntimeSpi rt = FlareRuntimes.currentOrNull();
     return new ObjectRefImpl<>(id, owner, rt instanceof RefResolver r ? r : null);
   }

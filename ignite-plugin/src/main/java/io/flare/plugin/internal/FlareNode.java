@@ -16,6 +16,7 @@ import io.flare.api.exception.GetTimeoutException;
 import io.flare.api.spi.ActorOptions;
 import io.flare.api.spi.TaskOptions;
 import io.flare.plugin.FlarePluginConfiguration;
+import io.flare.store.NestedRefs;
 import io.flare.store.ObjectId;
 import io.flare.store.ObjectRefImpl;
 import io.flare.store.RefResolver;
@@ -361,6 +362,16 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return entries.size();
   }
 
+  /**
+   * For tests and metrics: how many holders elsewhere keep object {@code ref} (owned here) alive —
+   * nodes that borrowed a ref to it, and stored values that contain one — or -1 if this node does
+   * not own it (any more).
+   */
+  public int heldElsewhere(ObjectRef<?> ref) {
+    Entry e = entries.get(asRef(ref).objectId());
+    return e == null ? -1 : e.remote.get();
+  }
+
   @Override
   public boolean isRunning() {
     return running;
@@ -379,6 +390,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   // ---------------------------------------------------------------- serialization
 
   private void registerSerializers(Kryo kryo) {
+    kryo.getContext().put(RefResolver.class, this); // for refs in Java streams
     kryo.register(ObjectRefImpl.class, new RefSerializer(), 100);
     kryo.register(ActorHandleImpl.class, new HandleSerializer(), 101);
   }
@@ -423,10 +435,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       out.writeLong(id.lo());
       out.writeLong(owner.getMostSignificantBits());
       out.writeLong(owner.getLeastSignificantBits());
-      List<ObjectRefImpl<?>> sink = COLLECTING.get();
-      if (sink != null) {
-        sink.add(ref);
-      }
+      NestedRefs.written(ref);
     }
 
     @Override
@@ -547,9 +556,6 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private final ConcurrentHashMap<ObjectId, Borrow> borrows = new ConcurrentHashMap<>();
 
-  /** Refs serialized on this thread while a value is being encoded. */
-  private static final ThreadLocal<List<ObjectRefImpl<?>>> COLLECTING = new ThreadLocal<>();
-
   private void borrow(ObjectRefImpl<?> ref) {
     ObjectId id = ref.objectId();
     Borrow b = borrows.computeIfAbsent(id, k -> new Borrow(ref.owner()));
@@ -588,13 +594,12 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   /** Runs {@code body} and returns the refs it serialized (deduplicated by id). */
   private <T> T collecting(java.util.function.Supplier<T> body, List<Message.Contained> out) {
-    List<ObjectRefImpl<?>> prev = COLLECTING.get();
     List<ObjectRefImpl<?>> mine = new ArrayList<>(0);
-    COLLECTING.set(mine);
+    List<ObjectRefImpl<?>> prev = NestedRefs.collectInto(mine);
     try {
       return body.get();
     } finally {
-      COLLECTING.set(prev);
+      NestedRefs.collectInto(prev);
       if (!mine.isEmpty()) {
         java.util.Set<ObjectId> seen = new java.util.HashSet<>();
         for (ObjectRefImpl<?> r : mine) {

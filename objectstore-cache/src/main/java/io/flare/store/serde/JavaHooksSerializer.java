@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * writeObject} would come back empty, and a {@code readResolve} singleton would come back as a
  * second instance.
  *
- * <p>The bytes go length-prefixed into Kryo's stream. Reading resolves classes with Kryo's class
+ * <p>The bytes go length-prefixed into Kryo's stream. Object refs inside are counted as nested refs
+ * ({@link io.flare.store.NestedRefs}) and, when read, bind to the runtime registered in the Kryo
+ * instance's context under {@code RefResolver.class}. Reading resolves classes with Kryo's class
  * loader and, when the node restricts deserialization ({@code allowedClassPrefixes}), checks every
  * class in the Java stream against the same allow-list.
  */
@@ -109,7 +111,16 @@ final class JavaHooksSerializer extends Serializer<Object> {
             }
             return ObjectInputFilter.Status.UNDECIDED;
           });
-      Object value = in.readObject();
+      Object context = kryo.getContext().get(io.flare.store.RefResolver.class);
+      io.flare.store.RefResolver prev =
+          io.flare.store.NestedRefs.readInto(
+              context instanceof io.flare.store.RefResolver r ? r : null);
+      Object value;
+      try {
+        value = in.readObject(); // refs inside bind to the node whose Kryo reads them
+      } finally {
+        io.flare.store.NestedRefs.readInto(prev);
+      }
       kryo.reference(value);
       return value;
     } catch (java.io.InvalidClassException rejected) {
