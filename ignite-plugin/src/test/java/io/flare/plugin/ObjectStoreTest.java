@@ -273,13 +273,14 @@ class ObjectStoreTest {
   }
 
   /**
-   * Pages a removal empties stay with the cache they were freed from (Ignite's free list of its
-   * cache group): after a 40 MiB put is freed, a 40 MiB task result (the other cache) in a 64 MiB
-   * store must not be let in on the region's count of free pages. It lands or fails naming the
-   * setting; the node stays up.
+   * Room freed by one of the store's caches, then asked for by the other: after a 40 MiB put is
+   * freed, a 40 MiB task result (the results cache) in a 64 MiB store either lands or fails naming
+   * the setting, and the node stays up (the region's pages freed by one cache serve the other:
+   * this passes whichever way Ignite shares them, and guards that the node never runs its region
+   * out of memory).
    */
   @Test
-  void roomFreedByOneCache_isNotCountedForTheOther() throws Exception {
+  void roomFreedByOneCache_thenAskedForByTheOther_landsOrFailsClearly() throws Exception {
     try (TestCluster c = TestCluster.start("crosscache", 1, SMALL_STORE)) {
       FlareRuntime flare = IgniteFlare.attach(c.node(0));
       org.apache.ignite.IgniteCache<?, ?> puts = c.node(0).cache(ObjectStore.PUTS_CACHE);
