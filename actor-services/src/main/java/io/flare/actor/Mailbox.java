@@ -113,6 +113,22 @@ public final class Mailbox<M> implements Runnable {
   }
 
   /**
+   * For each caller, the sequence number a successor mailbox (the actor's next incarnation) should
+   * start from: past every call this one ran or holds (the held ones are failed when it closes).
+   */
+  public synchronized Map<UUID, Long> positions() {
+    Map<UUID, Long> out = new HashMap<>();
+    for (Map.Entry<UUID, Caller<M>> e : callers.entrySet()) {
+      Caller<M> c = e.getValue();
+      long next = c.held.isEmpty() ? c.next : Math.max(c.next, c.held.lastKey() + 1);
+      if (next >= 0) {
+        out.put(e.getKey(), next);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Closes the mailbox and returns every call that had not run, to be failed by the caller.
    * Idempotent.
    */

@@ -248,11 +248,32 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
               + ": every node must run the same Flare version",
           node.id());
     }
-    if (v == null && !node.isClient() && log != null) {
-      log.warning(
-          "Server node "
-              + node.id()
-              + " joins without the Flare plugin: it will not run Flare tasks or actors");
+    if (v == null) {
+      // Flare's caches carry Flare classes in their configuration (their room guard and node
+      // filter), which Ignite hands every joining node, servers and clients alike: a node without
+      // the plugin's jar fails to read them and Ignite halts its JVM. Refuse it with the reason.
+      String why =
+          "it has no Flare plugin, and this cluster runs Flare "
+              + VERSION
+              + ": every Ignite node of a Flare cluster, clients included, needs the Flare jar"
+              + " (flare-ignite-plugin-"
+              + VERSION
+              + "-dropin.jar) on its classpath, since Flare's cache configurations name Flare"
+              + " classes that every node must load (thin clients and JDBC connections are not"
+              + " nodes and need nothing)";
+      if (log != null) {
+        log.warning(
+            "Refusing "
+                + (node.isClient() ? "client" : "server")
+                + " node "
+                + node.id()
+                + ": "
+                + why);
+      }
+      throw new PluginValidationException(
+          "Node " + node.id() + " was refused: " + why,
+          "This node was refused by the cluster: " + why,
+          node.id());
     }
   }
 }

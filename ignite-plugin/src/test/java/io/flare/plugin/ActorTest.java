@@ -262,6 +262,33 @@ class ActorTest {
   }
 
   @Test
+  void kill_failsTheRunningCall_withActorDied_andInterruptsIt() throws Exception {
+    Counter.SLEEPING = new java.util.concurrent.CountDownLatch(1);
+    int interruptedBefore = Counter.INTERRUPTED.get();
+    ActorHandle<Counter> c = Flare.actor(Counter::new).remote();
+    ObjectRef<Integer> running = c.task(Counter::sleepLong, 600_000).remote();
+    assertThat(Counter.SLEEPING.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    c.kill();
+    assertThatThrownBy(() -> running.get(30_000)).isInstanceOf(ActorDiedException.class);
+    assertThat(Counter.INTERRUPTED.get() - interruptedBefore).isEqualTo(1);
+    assertThatThrownBy(() -> c.task(Counter::increment).remote().get(30_000))
+        .isInstanceOf(ActorDiedException.class);
+  }
+
+  @Test
+  void killWithRestart_whileACallRuns_callsMadeMeanwhileReachTheNewIncarnation() throws Exception {
+    Counter.SLEEPING = new java.util.concurrent.CountDownLatch(1);
+    ActorHandle<Counter> c = Flare.actor(Counter::new).setMaxRestarts(1).remote();
+    ObjectRef<Integer> running = c.task(Counter::spin, 3_000).remote(); // ignores the interrupt
+    assertThat(Counter.SLEEPING.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    c.kill(false);
+    ObjectRef<Integer> next = c.task(Counter::increment).remote();
+    assertThat(next.get(30_000)).as("the first call on the new incarnation").isEqualTo(1);
+    assertThatThrownBy(() -> running.get(30_000)).isInstanceOf(ActorDiedException.class);
+    assertThat(c.task(Counter::increment).remote().get(30_000)).isEqualTo(2);
+  }
+
+  @Test
   void freshActors_whoseFirstCallsArgumentIsCancelled_runTheNextCalls() {
     for (int i = 0; i < 8; i++) {
       ActorHandle<Counter> c = Flare.actor(Counter::new).remote();

@@ -66,6 +66,18 @@ public final class Actors {
       return ++value;
     }
 
+    /**
+     * Counts down {@link #SLEEPING}, then keeps its thread busy for {@code ms}, deaf to interrupts.
+     */
+    public int spin(int ms) {
+      SLEEPING.countDown();
+      long end = System.nanoTime() + ms * 1_000_000L;
+      while (System.nanoTime() < end) {
+        Thread.onSpinWait();
+      }
+      return ++value;
+    }
+
     /** Counts down {@link #SLEEPING}, then sleeps; counts an interrupt in {@link #INTERRUPTED}. */
     public int sleepLong(int ms) throws InterruptedException {
       SLEEPING.countDown();

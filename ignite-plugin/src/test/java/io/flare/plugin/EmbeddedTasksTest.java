@@ -285,6 +285,40 @@ class EmbeddedTasksTest {
   }
 
   @Test
+  void varargsMethods_takeTheirArrayAsOneArgument() {
+    assertThat(
+            Flare.task((FlareFunc1<int[], Integer>) Fns::sumAll, new int[] {1, 2, 3})
+                .remote()
+                .get(30_000))
+        .isEqualTo(6);
+    assertThat(
+            Flare.task((FlareFunc1<Object[], Integer>) Fns::countArgs, new Object[] {1, 2, 3})
+                .remote()
+                .get(30_000))
+        .isEqualTo(3);
+    assertThat(
+            Flare.task(
+                    (io.flare.api.function.FlareFunc2<String, String[], String>) Fns::joinAll,
+                    "+",
+                    new String[] {"x", "y", "z"})
+                .remote()
+                .get(30_000))
+        .isEqualTo("x+y+z");
+  }
+
+  @Test
+  void aResultThatCannotBeSerialized_failsWithFlareSerializationException_namingClassAndTask() {
+    Throwable t = catchThrowable(() -> Flare.task(Fns::threadHolder).remote().get(30_000));
+    assertThat(t)
+        .isInstanceOf(FlareSerializationException.class)
+        .isNotInstanceOf(TaskException.class)
+        .hasMessageContaining("java.lang.Thread")
+        .hasMessageContaining("Fns.threadHolder")
+        .hasMessageContaining("result");
+    assertThat(Flare.task(Fns::inc, 1).remote().get(30_000)).isEqualTo(2);
+  }
+
+  @Test
   void unserializableArgument_failsAtRemote_namingItsClass() {
     Thread notAValue = new Thread(() -> {});
     assertThatThrownBy(() -> Flare.task(Fns::threadCount, notAValue).remote())

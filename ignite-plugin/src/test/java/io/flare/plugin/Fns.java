@@ -138,6 +138,29 @@ public final class Fns {
     return h.ref.get() * 10;
   }
 
+  public static int sumAll(int... xs) {
+    int s = 0;
+    for (int x : xs) {
+      s += x;
+    }
+    return s;
+  }
+
+  public static int countArgs(Object... xs) {
+    return xs.length;
+  }
+
+  public static String joinAll(String sep, String... parts) {
+    return String.join(sep, parts);
+  }
+
+  /** A result that cannot be serialized: it holds a thread. */
+  public record HoldsThread(Thread thread) {}
+
+  public static HoldsThread threadHolder() {
+    return new HoldsThread(new Thread(() -> {}));
+  }
+
   public static int threadCount(Object unused) {
     return 1;
   }

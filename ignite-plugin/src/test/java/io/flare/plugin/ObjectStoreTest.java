@@ -275,9 +275,9 @@ class ObjectStoreTest {
   /**
    * Room freed by one of the store's caches, then asked for by the other: after a 40 MiB put is
    * freed, a 40 MiB task result (the results cache) in a 64 MiB store either lands or fails naming
-   * the setting, and the node stays up (the region's pages freed by one cache serve the other:
-   * this passes whichever way Ignite shares them, and guards that the node never runs its region
-   * out of memory).
+   * the setting, and the node stays up (the region's pages freed by one cache serve the other: this
+   * passes whichever way Ignite shares them, and guards that the node never runs its region out of
+   * memory).
    */
   @Test
   void roomFreedByOneCache_thenAskedForByTheOther_landsOrFailsClearly() throws Exception {

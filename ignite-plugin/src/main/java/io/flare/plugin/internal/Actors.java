@@ -312,16 +312,22 @@ final class Actors implements ShardHosts.Listener {
     return seq;
   }
 
-  /** A call finished (value or error) on the caller side. */
-  void callDone(PendingTask t) {
+  /**
+   * A call finished (value or error) on the caller side; {@code failed} when it did not run to its
+   * end on the actor (it died, was cancelled, or an argument failed), as opposed to a value or an
+   * exception the method threw.
+   */
+  void callDone(PendingTask t, boolean failed) {
     CallerState s = callers.get(t.actor.getId());
     if (s == null) {
       return;
     }
     s.pending.remove(t.seq);
-    if (t.node == null) {
-      // Never reached the actor (an argument failed, or it was cancelled first): calls made after
-      // it and already sent wait at the host for its sequence number. Tell the host to move on.
+    if (t.node == null || failed) {
+      // Never reached the actor (an argument failed, or it was cancelled first), or failed where
+      // it was sent (its incarnation was killed or its node died): calls made after it and
+      // already sent may wait at the actor's current host for its sequence number. Tell the host
+      // to move on.
       UUID host = readyHost(t.actor.shard());
       if (host != null) {
         try {
@@ -755,6 +761,7 @@ final class Actors implements ShardHosts.Listener {
     TaskContext prev =
         TaskContext.enter(new TaskContext(spec.id(), h.id, h.restarted, spec.origin()));
     Result r;
+    ErrorInfo killedMeanwhile;
     try {
       r = node.runActorCall(spec, h.instance);
     } finally {
@@ -762,10 +769,14 @@ final class Actors implements ShardHosts.Listener {
         h.running = null;
         h.runner = null;
         Thread.interrupted(); // an interrupt meant for this call must not reach the next one
+        killedMeanwhile = h.dead;
       }
       cancelledCalls.remove(spec.id());
       TaskContext.exit(prev);
       FlareRuntimes.restoreThread(prevRt);
+    }
+    if (killedMeanwhile != null) {
+      r = new Result.Failed(killedMeanwhile); // killed while it ran: the call died with the actor
     }
     reply(spec, r);
   }
@@ -825,7 +836,23 @@ final class Actors implements ShardHosts.Listener {
             node.localIdString(),
             "Actor " + id + " is dead: " + why);
     if (h != null) {
-      h.dead = killed;
+      synchronized (h) {
+        h.dead = killed; // the running call, if any, fails with it (runCall)
+        if (h.runner != null) {
+          h.runner.interrupt();
+        }
+      }
+      if (!noRestart) {
+        // The next incarnation must not wait for calls this one consumed (it would wait for ever:
+        // they will not be sent again); it starts each caller where this one stopped.
+        h.mailbox
+            .positions()
+            .forEach(
+                (caller, next) ->
+                    pendingSyncs
+                        .computeIfAbsent(id, k -> new ConcurrentHashMap<>())
+                        .merge(caller, next, Math::max));
+      }
       for (TaskSpec left : h.mailbox.close()) {
         reply(left, new Result.Failed(killed));
       }

@@ -1568,7 +1568,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
     if (t != null) {
       if (t.actor != null) {
-        actors.callDone(t);
+        actors.callDone(t, r instanceof Result.Failed f && f.error().kind() != ErrorInfo.Kind.TASK);
       }
       List<Entry> pinned;
       synchronized (t.pinned) {
@@ -1607,6 +1607,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       for (int i = 0; i < spec.args().length; i++) {
         try {
           args[i + shift] = decodeArg(spec.args()[i]);
+        } catch (FlareSerializationException bad) {
+          return serializationFailure(spec, "argument " + i, "read", bad);
         } catch (io.flare.api.exception.ObjectLostException lost) {
           // the owner computes the argument again and re-sends the task
           return new Result.Failed(
@@ -1638,10 +1640,36 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         RESULT_CONTAINED.set(nested);
       }
       return r;
+    } catch (FlareSerializationException bad) {
+      return serializationFailure(spec, "the result", "stored", bad);
     } catch (Throwable t) {
       return new Result.Failed(
           ErrorInfo.fromThrowable(ErrorInfo.Kind.TASK, spec.displayName(), localIdString, t));
     }
+  }
+
+  /**
+   * An argument that could not be deserialized, or a result that could not be serialized, on this
+   * node: the caller's {@code get} throws {@link FlareSerializationException} (the task did not
+   * throw), naming the function, the node and what the serializer said (which names the class).
+   */
+  private Result serializationFailure(
+      TaskSpec spec, String what, String verb, FlareSerializationException e) {
+    return new Result.Failed(
+        ErrorInfo.of(
+            ErrorInfo.Kind.SERIALIZATION,
+            spec.displayName(),
+            localIdString,
+            what.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                + what.substring(1)
+                + " of "
+                + spec.displayName()
+                + " could not be "
+                + verb
+                + " on node "
+                + localIdString
+                + ": "
+                + e.getMessage()));
   }
 
   /** Refs inside the result just produced on this thread, for {@link #reportResult}. */

@@ -122,6 +122,10 @@ final class Functions {
             case MethodHandleInfo.REF_newInvokeSpecial -> lookup.findConstructor(cls, type);
             default -> throw new IllegalArgumentException("unsupported method kind " + d.kind());
           };
+      // A varargs method takes its array as one argument (javac made any varargs adaptation of a
+      // method reference into a bridge method already); without this the handle would collect
+      // the array into another array.
+      mh = mh.asFixedArity();
       int arity = mh.type().parameterCount();
       MethodHandle spread =
           mh.asType(MethodType.genericMethodType(arity)).asSpreader(Object[].class, arity);
