@@ -145,6 +145,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             config.effectiveStoreMaxSize(),
             executors.store,
             config.effectiveChunkCacheSize());
+    this.store.onShortOfRoom(this::askEveryoneToCollect);
     AtomicInteger ioSeq = new AtomicInteger();
     this.executors = executors;
     this.io = executors.io;
@@ -880,6 +881,44 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         transport.send(n.id(), Message.HELLO, Boolean.TRUE);
       }
     }
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastCollectAsked =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong lastCollected =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * A store found no room: asks every other Flare node, clients included, to collect garbage (at
+   * most every 100 ms). Objects are freed by their owners once the owner's JVM has collected the
+   * dropped refs; a driver whose heap barely grows would otherwise keep the store full of values it
+   * no longer holds, since only the storing node's garbage was collected.
+   */
+  void askEveryoneToCollect() {
+    if (!running || !rateOk(lastCollectAsked)) {
+      return;
+    }
+    for (ClusterNode n : ignite.cluster().forRemotes().nodes()) {
+      if (ready.contains(n.id())) {
+        try {
+          transport.send(n.id(), Message.COLLECT, Boolean.TRUE);
+        } catch (RuntimeException e) {
+          // it left: nothing of it to free
+        }
+      }
+    }
+  }
+
+  private void collectHere() {
+    if (rateOk(lastCollected)) {
+      io.execute(System::gc); // off the message thread; the cleaners then free dropped refs
+    }
+  }
+
+  private static boolean rateOk(java.util.concurrent.atomic.AtomicLong last) {
+    long now = System.nanoTime();
+    long prev = last.get();
+    return (prev == 0 || now - prev > 100_000_000L) && last.compareAndSet(prev, now);
   }
 
   private void markReady(UUID node) {
@@ -1806,6 +1845,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         transport.send(from, Message.READY, Boolean.TRUE);
       }
       case Message.READY -> markReady(from);
+      case Message.COLLECT -> collectHere();
       case Message.REFCOUNT -> {
         for (Object o : items) {
           Message.RefDelta d = (Message.RefDelta) o;

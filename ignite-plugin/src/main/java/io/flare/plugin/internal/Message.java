@@ -32,7 +32,13 @@ final class Message {
   /** Answer to HELLO: this node's Flare is up too. */
   static final byte READY = 13;
 
-  static final int TYPES = 14;
+  /**
+   * A store is full: collect garbage, so refs this node dropped free their objects (an object lives
+   * until its owner's JVM notices its refs are gone).
+   */
+  static final byte COLLECT = 14;
+
+  static final int TYPES = 15;
 
   /** A ref serialized inside a value: the object and its owner. */
   record Contained(ObjectId id, UUID owner) {}
@@ -98,7 +104,7 @@ final class Message {
           out.writeVarInt(d.delta(), false);
         }
         case CANCEL, FETCH, REFETCH -> writeId(out, (ObjectId) item);
-        case HELLO, READY -> {
+        case HELLO, READY, COLLECT -> {
           // no body
         }
         case CLASS_REQUEST, CLASS_REPLY -> {
@@ -147,7 +153,7 @@ final class Message {
         }
         case CANCEL, FETCH, REFETCH -> items.add(readId(in));
         case REFCOUNT -> items.add(new RefDelta(readId(in), in.readVarInt(false)));
-        case HELLO, READY -> items.add(Boolean.TRUE);
+        case HELLO, READY, COLLECT -> items.add(Boolean.TRUE);
         case CLASS_REQUEST, CLASS_REPLY -> {
           long req = in.readVarLong(true);
           String name = in.readString();

@@ -241,16 +241,35 @@ public final class ObjectStore {
     return maxSize;
   }
 
-  /** Attempts {@link #collectGarbage} makes before a write gives up for want of room. */
-  static final int ROOM_ATTEMPTS = 4;
+  /**
+   * Attempts {@link #collectGarbage} makes before a write gives up for want of room: 3.1 s in all,
+   * longer than the 2 s an owner waits before freeing an object whose refs went to other nodes.
+   */
+  static final int ROOM_ATTEMPTS = 5;
+
+  private volatile Runnable collectElsewhere = () -> {};
 
   /**
-   * Asks the JVM for a GC, then waits up to {@code 100 << attempt} ms (1.5 s over all attempts) for
+   * What to do, besides collecting this JVM's garbage, when the store is short of room: the runtime
+   * asks every other node to collect theirs (objects are freed by their owners, which may be
+   * drivers on other nodes).
+   */
+  public void onShortOfRoom(Runnable collectElsewhere) {
+    this.collectElsewhere = java.util.Objects.requireNonNull(collectElsewhere);
+  }
+
+  /**
+   * Asks this JVM and every other node for a GC, then waits up to {@code 100 << attempt} ms for
    * {@code roomFound} to hold: unreachable ObjectRefs free their values through cleaners once
    * collected, and the removals take a moment. False if interrupted.
    */
   private boolean collectGarbage(int attempt, java.util.function.BooleanSupplier roomFound) {
     gcRequests.incrementAndGet();
+    try {
+      collectElsewhere.run();
+    } catch (RuntimeException e) {
+      // best effort: this node's own garbage is still collected
+    }
     System.gc();
     long deadline = System.nanoTime() + ((100L << attempt) * 1_000_000L);
     try {
