@@ -90,6 +90,45 @@ class ObjectStoreTest {
     }
   }
 
+  /**
+   * A value read by a client leaves nothing behind on the heap: Ignite keeps each sent message
+   * until the receiver acknowledges it, and with its default (every 32 messages) the server kept
+   * the chunks of the last value it sent, 100 MiB for a 100 MiB value.
+   */
+  @Test
+  void aLargeValueReadByAClient_doesNotStayOnTheHeapOfTheNodeThatSentIt() {
+    try (TestCluster c = TestCluster.start("acks", 1)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectRef<long[]> ref = flare.put(new long[10 << 17]); // 80 MiB: 20 chunks
+      IgniteRuntimeFactory.nodeOf(client).store().clearChunkCache();
+      IgniteRuntimeFactory.nodeOf(c.node(0)).store().clearChunkCache();
+      long before = heapAfterGc();
+      long grew = 0;
+      // Messages are acknowledged in batches, so what waits depends on how many went before:
+      // several reads visit several positions in the batch.
+      for (int read = 0; read < 6; read++) {
+        long[] v = flare.get(ref);
+        assertThat(v).hasSize(10 << 17);
+        v = null;
+        IgniteRuntimeFactory.nodeOf(client).store().clearChunkCache();
+        IgniteRuntimeFactory.nodeOf(c.node(0)).store().clearChunkCache();
+        grew = Math.max(grew, heapAfterGc() - before);
+      }
+      assertThat(grew)
+          .as("most bytes of heap kept after a read of an 80 MiB value")
+          .isLessThan(40L << 20);
+    }
+  }
+
+  private static long heapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
   @Test
   void withTheChunkCacheOff_valuesAreReadFromTheStoreEveryTime() {
     java.util.function.Consumer<org.apache.ignite.configuration.IgniteConfiguration> off =
