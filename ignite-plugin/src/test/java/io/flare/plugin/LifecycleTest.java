@@ -56,6 +56,28 @@ class LifecycleTest {
   }
 
   @Test
+  void refsAndHandlesOfAnEarlierSession_failClearly_neverHang() {
+    Flare.init();
+    io.flare.api.ActorHandle<Actors.Counter> old = Flare.actor(Actors.Counter::new).remote();
+    assertThat(old.task(Actors.Counter::increment).remote().get(30_000)).isEqualTo(1);
+    ObjectRef<Integer> oldRef = Flare.task(Fns::inc, 1).remote();
+    assertThat(oldRef.get(30_000)).isEqualTo(2);
+    Flare.shutdown();
+    Flare.init();
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> oldRef.get(30_000));
+    assertThat(t)
+        .isInstanceOf(FlareException.class)
+        .isNotInstanceOf(io.flare.api.exception.GetTimeoutException.class);
+    t =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> old.task(Actors.Counter::increment).remote().get(30_000));
+    assertThat(t)
+        .isInstanceOf(io.flare.api.exception.ActorDiedException.class)
+        .hasMessageContaining(old.getId());
+    assertThat(Flare.task(Fns::inc, 2).remote().get(30_000)).isEqualTo(3);
+  }
+
+  @Test
   void init_withAMissingFile_namesTheFile() {
     assertThatThrownBy(() -> Flare.init("no/such/flare.xml"))
         .isInstanceOf(FlareException.class)

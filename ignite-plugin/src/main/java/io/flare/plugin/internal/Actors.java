@@ -295,6 +295,10 @@ final class Actors implements ShardHosts.Listener {
 
   /** Registers a new call; throws when the handle's pending-call limit is reached. */
   long nextSeq(ActorHandleImpl<?> handle) {
+    // Shards are deployed by the first actor created; a handle from elsewhere (an earlier
+    // session, another cluster) may be the first thing this cluster hears of actors, and its call
+    // must reach a shard to learn the actor is unknown rather than wait for one.
+    dir.ensureDeployed();
     CallerState s = callers.computeIfAbsent(handle.getId(), k -> new CallerState());
     int max = handle.maxPendingCalls();
     if (max > 0 && s.pending.size() >= max) {
@@ -480,6 +484,7 @@ final class Actors implements ShardHosts.Listener {
    * after this returns reach the next incarnation (or fail as dead).
    */
   void kill(ActorHandleImpl<?> handle, boolean noRestart) {
+    dir.ensureDeployed();
     if (noRestart) {
       ActorRecord r = dir.markDead(handle.getId(), "it was killed");
       if (r != null) {
