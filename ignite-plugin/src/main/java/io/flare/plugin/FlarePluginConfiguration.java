@@ -301,8 +301,10 @@ public class FlarePluginConfiguration implements PluginConfiguration {
 
   /**
    * When not empty, only classes whose names start with one of these prefixes (plus the JDK's and
-   * Flare's) are deserialized: the safety switch for clusters that take work from untrusted
-   * drivers.
+   * Flare's) are deserialized, and only classes under these prefixes are shipped from drivers to
+   * this node (classes on the node's own classpath load as always). Off by default; turn it on in
+   * production, so a value cannot name an arbitrary class on the servers' classpath and a driver
+   * cannot run code outside the prefixes you trust.
    */
   public List<String> getAllowedClassPrefixes() {
     return allowedClassPrefixes;

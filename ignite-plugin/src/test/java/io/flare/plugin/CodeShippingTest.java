@@ -68,6 +68,32 @@ class CodeShippingTest {
   }
 
   @Test
+  void withAnAllowList_driversMayShipOnlyClassesUnderIt() {
+    for (String allowed : new String[] {"com.trusted.", HIDDEN}) {
+      try (TestCluster c =
+          TestCluster.start(
+              "shipallow",
+              1,
+              cfg -> {
+                cfg.setClassLoader(new Hiding(CodeShippingTest.class.getClassLoader()));
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setAllowedClassPrefixes(java.util.List.of(allowed));
+              })) {
+        FlareRuntime f = IgniteFlare.attach(c.startNode(true, cfg -> {}));
+        if (allowed.equals(HIDDEN)) {
+          assertThat(f.get(f.task(ShippedFns::square, 7).remote(), 60_000)).isEqualTo(49);
+        } else {
+          Throwable t = catchThrowable(() -> f.get(f.task(ShippedFns::square, 7).remote(), 60_000));
+          assertThat(t)
+              .isInstanceOf(io.flare.api.exception.FlareException.class)
+              .hasMessageContaining(ShippedFns.class.getName())
+              .hasMessageContaining("allowedClassPrefixes");
+        }
+      }
+    }
+  }
+
+  @Test
   void tasksOfClassesTheServersLack_runWithShippedClasses() {
     assertThat(driver.get(driver.task(ShippedFns::square, 7).remote())).isEqualTo(49);
     assertThat(driver.get(driver.task(ShippedFns::swap, new Pair(1, 2)).remote()))

@@ -250,7 +250,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (s == null) {
       s =
           spaces.computeIfAbsent(
-              origin, o -> new CodeSpace(new ShippingClassLoader(loader, o, this::fetchClass)));
+              origin,
+              o ->
+                  new CodeSpace(
+                      new ShippingClassLoader(
+                          loader, o, this::fetchClass, config.getAllowedClassPrefixes())));
     }
     return s;
   }

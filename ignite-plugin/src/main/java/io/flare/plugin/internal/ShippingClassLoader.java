@@ -22,16 +22,33 @@ final class ShippingClassLoader extends ClassLoader {
 
   private final UUID origin;
   private final BiFunction<UUID, String, CompletableFuture<byte[]>> fetch;
+  private final java.util.List<String> allowedPrefixes;
 
+  /**
+   * With {@code allowedPrefixes} not empty (the node's {@code allowedClassPrefixes}), only classes
+   * whose names start with one of them are fetched from drivers: a driver cannot run code of its
+   * own on this node outside them.
+   */
   ShippingClassLoader(
-      ClassLoader parent, UUID origin, BiFunction<UUID, String, CompletableFuture<byte[]>> fetch) {
+      ClassLoader parent,
+      UUID origin,
+      BiFunction<UUID, String, CompletableFuture<byte[]>> fetch,
+      java.util.List<String> allowedPrefixes) {
     super("flare-driver-" + origin, parent);
     this.origin = origin;
     this.fetch = fetch;
+    this.allowedPrefixes = java.util.List.copyOf(allowedPrefixes);
   }
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
+    if (!allowedPrefixes.isEmpty() && allowedPrefixes.stream().noneMatch(name::startsWith)) {
+      throw new ClassNotFoundException(
+          name
+              + " is not on this node's classpath, and this node takes classes from drivers only"
+              + " under FlarePluginConfiguration.allowedClassPrefixes "
+              + allowedPrefixes);
+    }
     byte[] bytes;
     try {
       bytes = fetch.apply(origin, name).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
