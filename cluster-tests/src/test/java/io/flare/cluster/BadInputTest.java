@@ -76,6 +76,29 @@ class BadInputTest {
   }
 
   @Test
+  void wrongNetworkProperties_failInitAtOnce_namingThePropertyAndTheValue() {
+    String[][] cases = {
+      {"flare.communication.port", "99999", "not a port number"},
+      {"flare.host", "203.0.113.7", "not an address of this machine"},
+      {"flare.discovery.addresses", "foo:bar:baz", "bad entry 'foo:bar:baz'"},
+      {"flare.discovery.addresses", "127.0.0.1:47500..47400", "ends before it starts"},
+    };
+    for (String[] c : cases) {
+      Map<String, String> props = Map.of(c[0], c[1], "flare.instance.name", "bad-network-client");
+      Throwable t =
+          timed(
+              () -> Drivers.initFlare(ClusterEnv.config("flare-client.xml"), props),
+              Duration.ofSeconds(10));
+      assertThat(t)
+          .as(c[0] + "=" + c[1])
+          .isInstanceOf(FlareException.class)
+          .hasMessageContaining("flare-client.xml")
+          .hasMessageContaining(c[0] + "=" + c[1])
+          .hasMessageContaining(c[2]);
+    }
+  }
+
+  @Test
   void wrongFlareSetting_failsInit_namingThePropertyAndItsRange() {
     Map<String, String> props =
         Map.of(
@@ -187,6 +210,39 @@ class BadInputTest {
       int code = server.awaitExit(Duration.ofSeconds(60));
       assertThat(code).isNotZero();
       assertThat(server.logText()).contains("putBackups must be 0..3, got 7");
+    } finally {
+      server.kill();
+    }
+  }
+
+  @Test
+  void serverJvm_withABadPort_exits_namingTheProperty(@TempDir Path dir) {
+    PortBlock ports = PortBlock.allocate(1);
+    Map<String, String> props =
+        Map.of(
+            "flare.discovery.port",
+            String.valueOf(ports.port(0)),
+            "flare.discovery.port.range",
+            "0",
+            "flare.discovery.addresses",
+            "127.0.0.1:" + ports.port(0),
+            "flare.communication.port",
+            "99999");
+    ServerProcess server =
+        new ServerProcess(
+                "bad-port",
+                ClusterEnv.config("flare-server.xml"),
+                props,
+                List.of(),
+                "256m",
+                dir.resolve("work"))
+            .start();
+    try {
+      int code = server.awaitExit(Duration.ofSeconds(60));
+      assertThat(code).isNotZero();
+      assertThat(server.logText())
+          .contains("flare.communication.port=99999")
+          .contains("not a port number");
     } finally {
       server.kill();
     }

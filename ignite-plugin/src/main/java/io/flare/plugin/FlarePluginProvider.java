@@ -89,6 +89,11 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
     } catch (IllegalArgumentException e) {
       throw new IgniteCheckedException("Invalid Flare configuration: " + e.getMessage(), e);
     }
+    // A server started by Ignite's own command line reads the same properties in its XML.
+    String badProperty = io.flare.plugin.internal.FlareProperties.problem();
+    if (badProperty != null) {
+      throw new IgniteCheckedException("Invalid Flare configuration: " + badProperty);
+    }
     boolean client = Boolean.TRUE.equals(cfg.isClientMode());
     if (!client && config.isOwnDataRegion()) {
       try {

@@ -99,6 +99,7 @@ public final class IgniteRuntimeFactory implements FlareRuntimeFactory {
       }
       where = f.getAbsolutePath();
     }
+    FlareProperties.check("'" + path + "'");
     try {
       if (url && !path.startsWith("classpath:")) {
         return Ignition.start(new URL(path));
