@@ -92,6 +92,30 @@ class KubernetesDiscoveryTest {
     }
   }
 
+  @Test
+  void aClientWhoseKubernetesApiIsUnreachable_failsSayingWhatTheFinderHit(@TempDir Path dir)
+      throws Exception {
+    Path tokenFile = Files.writeString(dir.resolve("token"), "test-token-42");
+    PortBlock ports = PortBlock.allocate(3);
+    String master = "https://127.0.0.1:" + ports.port(2); // nobody listens there
+    Map<String, String> props = new java.util.HashMap<>();
+    props.put("flare.client", "true");
+    props.put("flare.instance.name", "k8s-lonely-client");
+    props.put("flare.k8s.master.url", master);
+    props.put("flare.k8s.token.file", tokenFile.toString());
+    props.put("flare.discovery.port", String.valueOf(ports.port(0)));
+    props.put("flare.communication.port", String.valueOf(ports.port(1)));
+    props.put("flare.join.timeout", "3000");
+    Throwable t =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> Drivers.initFlare(ClusterEnv.config("flare-kubernetes.xml"), props));
+    assertThat(t)
+        .isInstanceOf(io.flare.api.exception.FlareException.class)
+        .hasMessageContaining("flare-kubernetes.xml")
+        .hasMessageContaining("TcpDiscoveryKubernetesIpFinder")
+        .hasMessageContaining("joinTimeout=3000");
+  }
+
   private static boolean canBind(String ip) {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
       return true;

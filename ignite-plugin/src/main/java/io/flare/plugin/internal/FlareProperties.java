@@ -63,7 +63,9 @@ public final class FlareProperties {
       String h = host.trim();
       try {
         InetAddress a = InetAddress.getByName(h);
-        if (!a.isAnyLocalAddress() && NetworkInterface.getByInetAddress(a) == null) {
+        if (!a.isAnyLocalAddress()
+            && NetworkInterface.getByInetAddress(a) == null
+            && !canBind(a)) { // 127.0.0.2 has no interface of its own but binds on Linux
           return "system property flare.host="
               + host
               + " ("
@@ -94,6 +96,14 @@ public final class FlareProperties {
       }
     }
     return null;
+  }
+
+  private static boolean canBind(InetAddress a) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, a)) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static String badAddress(String a) {

@@ -132,7 +132,19 @@ public final class IgniteRuntimeFactory implements FlareRuntimeFactory {
       ctx.refresh();
       for (IgniteConfiguration cfg : ctx.getBeansOfType(IgniteConfiguration.class).values()) {
         if (cfg.getDiscoverySpi() instanceof TcpDiscoverySpi spi) {
-          String addresses = String.valueOf(spi.getIpFinder().getRegisteredAddresses());
+          String addresses;
+          try {
+            addresses = String.valueOf(spi.getIpFinder().getRegisteredAddresses());
+          } catch (RuntimeException e) {
+            // a finder that asks a service (Kubernetes' API server) failed: say why
+            return "; its IP finder "
+                + spi.getIpFinder().getClass().getSimpleName()
+                + " found no address to try: "
+                + rootMessage(e)
+                + " (joinTimeout="
+                + spi.getJoinTimeout()
+                + " ms)";
+          }
           return "; no node answered at "
               + addresses
               + " within joinTimeout="
