@@ -234,7 +234,7 @@ final class BenchCluster implements AutoCloseable {
   /** A block of {@code n} consecutive free loopback ports. */
   static int freeBlock(int n) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
+      int base = 20000 + ThreadLocalRandom.current().nextInt(12000 - n); // below ephemeral ports
       boolean ok = true;
       for (int p = base; p < base + n && ok; p++) {
         try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {

@@ -32,10 +32,13 @@ public final class TestCluster implements AutoCloseable {
   private final String prefix;
   private final List<Path> dirs = new ArrayList<>();
 
+  /** Communication ports reserved per cluster (servers and clients); later nodes get any. */
+  private static final int COMM_PORTS = 8;
+
   private TestCluster(String prefix, int size) {
     this.prefix = prefix;
     this.size = size;
-    this.discoBase = freeBlock(size + EXTRA + 1);
+    this.discoBase = freeBlock(size + EXTRA + 1 + COMM_PORTS);
   }
 
   /** Starts {@code servers} server nodes. */
@@ -81,6 +84,12 @@ public final class TestCluster implements AutoCloseable {
     finder.setAddresses(List.of("127.0.0.1:" + discoBase + ".." + (discoBase + size + EXTRA - 1)));
     disco.setIpFinder(finder);
     disco.setJoinTimeout(20_000);
+    if (index < COMM_PORTS) {
+      // from the cluster's block, below the OS's ephemeral range: a port the OS handed out and
+      // took back (the embedded default) may go to an outgoing connection before the node binds
+      ((org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi) cfg.getCommunicationSpi())
+          .setLocalPort(discoBase + size + EXTRA + 1 + index);
+    }
     customizer.accept(cfg);
     Ignite ignite = Ignition.start(cfg);
     nodes.add(ignite);
@@ -131,7 +140,9 @@ public final class TestCluster implements AutoCloseable {
   /** A block of {@code n} consecutive free loopback ports. */
   static int freeBlock(int n) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
+      // below 32768, where Linux starts handing out ephemeral ports for outgoing connections:
+      // a test once failed to bind a port of its block that such a connection had taken
+      int base = 20000 + ThreadLocalRandom.current().nextInt(12000 - n);
       boolean ok = true;
       for (int p = base; p < base + n && ok; p++) {
         try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
