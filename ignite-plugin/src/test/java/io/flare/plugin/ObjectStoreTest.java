@@ -245,7 +245,8 @@ class ObjectStoreTest {
       assertThatThrownBy(() -> flare.put(new long[10 << 20])) // 80 MiB into a 64 MiB store
           .isInstanceOf(FlareException.class)
           .hasMessageContaining("storeMaxSize")
-          .hasMessageContaining("bytes");
+          .hasMessageContaining("the value is " + (8L * (10 << 20) + 5) + " bytes")
+          .hasMessageContaining("stored before the store ran out");
       assertThatThrownBy(() -> flare.get(flare.task(ObjectStoreTest::huge).remote()))
           .hasMessageContaining("storeMaxSize");
       assertThat(flare.get(kept)).isEqualTo(7);

@@ -303,6 +303,7 @@ public final class ObjectStore {
           id,
           Math.max(knownSize, writtenSoFar + chunkBytes),
           knownSize > 0,
+          writtenSoFar,
           StoreRoom.fullMessage(
               ignite.cluster().localNode().id(),
               new long[] {freeBytes() - ledger.reserved(), maxSize},
@@ -320,14 +321,21 @@ public final class ObjectStore {
 
   /** The caller's error for a value that found no room: its id and size, and the node's account. */
   private static FlareException noRoom(
-      ObjectId id, long size, boolean exact, String account, Throwable cause) {
+      ObjectId id, long size, boolean exact, long storedBefore, String account, Throwable cause) {
     return new FlareException(
         "The object store has no room for object "
             + id
             + ": the value is "
             + (exact ? "" : "at least ")
             + size
-            + " bytes. "
+            + " bytes"
+            + (storedBefore > 0
+                ? "; about "
+                    + storedBefore
+                    + " bytes of it were stored before the store ran out (removed again since),"
+                    + " and the free room below does not count them"
+                : "")
+            + ". "
             + account,
         cause);
   }
@@ -727,7 +735,7 @@ public final class ObjectStore {
       abortQuietly();
       String full = StoreRoom.storeFull(e);
       if (full != null) {
-        return noRoom(id, Math.max(knownSize, written + pos), knownSize > 0, full, e);
+        return noRoom(id, Math.max(knownSize, written + pos), knownSize > 0, written, full, e);
       }
       return new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
     }
