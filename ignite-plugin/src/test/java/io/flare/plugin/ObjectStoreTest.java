@@ -10,6 +10,7 @@ import io.flare.api.exception.FlareSerializationException;
 import io.flare.plugin.internal.IgniteRuntimeFactory;
 import io.flare.plugin.testing.TestCluster;
 import io.flare.store.cache.ObjectStore;
+import io.flare.store.cache.StoredLocation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -127,6 +128,45 @@ class ObjectStoreTest {
     }
     Runtime rt = Runtime.getRuntime();
     return rt.totalMemory() - rt.freeMemory();
+  }
+
+  @Test
+  void readersOfOneValueAtOnce_shareEachChunksFetch() throws Exception {
+    try (TestCluster c = TestCluster.start("sharedfetch", 1)) {
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      ObjectStore store = IgniteRuntimeFactory.nodeOf(client).store();
+      ObjectRef<long[]> made = flare.task(Fns::longs, 4_000_000).remote(); // 32 MB, 8 chunks
+      flare.wait(List.of(made), 1, 60_000);
+      StoredLocation loc = IgniteRuntimeFactory.nodeOf(client).storedLocationOf(made);
+      assertThat(loc).isNotNull();
+      long[] want = Fns.longs(4_000_000);
+      int threads = 8;
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(threads);
+        long before = store.chunkCacheHitsMissesBytes()[1];
+        List<java.util.concurrent.Future<long[]>> reads = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          reads.add(
+              pool.submit(
+                  () -> {
+                    go.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    return flare.get(made, 60_000);
+                  }));
+        }
+        for (java.util.concurrent.Future<long[]> r : reads) {
+          assertThat(r.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(want);
+        }
+        long fetched = store.chunkCacheHitsMissesBytes()[1] - before;
+        assertThat(fetched)
+            .as("chunks fetched by 8 readers of a value of %d chunks", loc.chunks())
+            .isLessThan(2L * loc.chunks());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test

@@ -68,8 +68,17 @@ final class ChunkCache {
     if (e != null) {
       drop(e);
     }
+    return null; // a miss is counted by the reader that fetches the chunk (countMiss)
+  }
+
+  /** Counts a chunk this node fetched from the store because it was not here. */
+  synchronized void countMiss() {
     misses++;
-    return null;
+  }
+
+  /** Counts a chunk a reader got without fetching it (another reader's fetch was under way). */
+  synchronized void countHit() {
+    hits++;
   }
 
   /** True if chunk {@code key} is cached; does not count as a use. */
