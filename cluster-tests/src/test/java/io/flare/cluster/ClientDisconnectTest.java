@@ -53,6 +53,10 @@ class ClientDisconnectTest {
     assertThat(Flare.get(Flare.task(ClientDisconnectTest::square, 3).remote(), 30_000))
         .isEqualTo(9);
     ObjectRef<Integer> pending = Flare.task(ClientDisconnectTest::sleepThenSquare, 4).remote();
+    java.util.List<CompletableFuture<Integer>> futures = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      futures.add(Flare.task(ClientDisconnectTest::sleepThenSquare, i).remote().toFuture());
+    }
     // a reader blocked in get when the cluster goes away
     java.util.concurrent.atomic.AtomicReference<Throwable> seen =
         new java.util.concurrent.atomic.AtomicReference<>();
@@ -74,6 +78,14 @@ class ClientDisconnectTest {
     assertThat(seen.get())
         .isInstanceOf(FlareException.class)
         .hasMessageContaining("lost its connection");
+    // futures of pending results end as get did, none left pending (most were, once)
+    for (CompletableFuture<Integer> f : futures) {
+      Throwable t = catchThrowable(() -> f.get(30, TimeUnit.SECONDS));
+      assertThat(t).isInstanceOf(java.util.concurrent.ExecutionException.class);
+      assertThat(t.getCause())
+          .isInstanceOf(FlareException.class)
+          .hasMessageContaining("lost its connection");
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (Flare.isInitialized() && System.nanoTime() < deadline) {
       Thread.sleep(20);

@@ -1272,31 +1272,60 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     ObjectRefImpl<?> r = asRef(ref);
     CompletableFuture<T> out = new CompletableFuture<>();
     resultOf(r)
-        .whenCompleteAsync(
+        .whenComplete(
             (res, ex) -> {
+              Runnable finish = () -> finishFuture(ref, out, res, ex);
+              if (!running) {
+                finish.run(); // Flare stopped (stop() completes every pending read): no pools
+                return;
+              }
               try {
-                out.complete((T) decode(res));
-              } catch (io.flare.api.exception.ObjectLostException lost) {
-                // lost since it was made: as get does, compute it again (or say it is gone),
-                // waiting on a thread that may block
-                try {
-                  recovery.execute(
-                      () -> {
-                        try {
-                          out.complete(get(ref, Long.MAX_VALUE));
-                        } catch (Throwable t) {
-                          out.completeExceptionally(t);
-                        }
-                      });
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                  out.completeExceptionally(lost);
-                }
+                io.execute(finish);
+              } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                finish.run();
+              }
+            });
+    return out;
+  }
+
+  /**
+   * Completes a {@link #toFuture} future as {@code get} would end: with the value, or with the
+   * exception {@code get} throws — also when Flare stops meanwhile, so no such future is left
+   * pending.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> void finishFuture(
+      ObjectRef<T> ref, CompletableFuture<T> out, Result res, Throwable ex) {
+    if (ex != null) {
+      out.completeExceptionally(ex);
+      return;
+    }
+    try {
+      out.complete((T) decode(res));
+    } catch (io.flare.api.exception.ObjectLostException lost) {
+      if (!running) {
+        out.completeExceptionally(lost); // what get throws once Flare stopped
+        return;
+      }
+      // lost since it was made: as get does, compute it again (or say it is gone), waiting on a
+      // thread that may block
+      try {
+        recovery.execute(
+            () -> {
+              try {
+                out.complete(get(ref, Long.MAX_VALUE));
+              } catch (IllegalStateException stopped) {
+                out.completeExceptionally(running ? stopped : lost);
               } catch (Throwable t) {
                 out.completeExceptionally(t);
               }
-            },
-            io);
-    return out;
+            });
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        out.completeExceptionally(lost);
+      }
+    } catch (Throwable t) {
+      out.completeExceptionally(t);
+    }
   }
 
   @Override
