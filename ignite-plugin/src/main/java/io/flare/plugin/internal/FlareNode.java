@@ -368,6 +368,32 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   }
 
   /**
+   * For diagnostics: each object this node owns (at most {@code max}) with what keeps it alive —
+   * live refs here, pins by pending tasks, holders elsewhere — and the task that made it.
+   */
+  public String describeOwned(int max) {
+    StringBuilder sb = new StringBuilder();
+    int n = 0;
+    for (Entry e : entries.values()) {
+      if (n++ >= max) {
+        sb.append(" …");
+        break;
+      }
+      sb.append(n == 1 ? "" : "; ")
+          .append(e.id)
+          .append(" refs=")
+          .append(e.refs.get())
+          .append(" pins=")
+          .append(e.pins.get())
+          .append(" elsewhere=")
+          .append(e.remote.get())
+          .append(e.task == null ? " put" : " task " + e.task.displayName())
+          .append(e.isDone() ? "" : " pending");
+    }
+    return sb.toString();
+  }
+
+  /**
    * For tests and metrics: how many holders elsewhere keep object {@code ref} (owned here) alive —
    * nodes that borrowed a ref to it, and stored values that contain one — or -1 if this node does
    * not own it (any more).
