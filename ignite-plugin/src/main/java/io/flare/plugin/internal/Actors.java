@@ -549,18 +549,42 @@ final class Actors implements ShardHosts.Listener {
   @Override
   public void shardUp(int shard) {
     hostedShards.add(shard);
-    admin.execute(
-        () -> {
-          try {
-            for (ActorRecord r : dir.liveInShard(shard)) {
-              if (!hosted.containsKey(r.id) && r.args != null && hostedShards.contains(shard)) {
-                incarnate(r.id);
-              }
-            }
-          } catch (RuntimeException e) {
-            // the cluster changes under us (a node left, or we stop): the next host retries
-          }
-        });
+    admin.execute(() -> incarnateShard(shard, 0));
+  }
+
+  /**
+   * On the admin thread: builds the live actors of a shard that came here. A registry read that
+   * fails while the cluster settles (nodes left at once, partitions moving) is tried again a second
+   * later while the shard is still here — this node may be its last host.
+   */
+  private void incarnateShard(int shard, int attempt) {
+    try {
+      for (ActorRecord r : dir.liveInShard(shard)) {
+        if (!hosted.containsKey(r.id) && r.args != null && hostedShards.contains(shard)) {
+          incarnate(r.id);
+        }
+      }
+    } catch (RuntimeException e) {
+      if (!node.isRunning() || !hostedShards.contains(shard)) {
+        return;
+      }
+      if (attempt % 10 == 0) {
+        node.ignite()
+            .log()
+            .warning(
+                "Flare: reading the actors of shard "
+                    + shard
+                    + " failed ("
+                    + e
+                    + "); trying again every second");
+      }
+      try {
+        timer.schedule(
+            () -> admin.execute(() -> incarnateShard(shard, attempt + 1)), 1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        // stopping
+      }
+    }
   }
 
   @Override
@@ -707,26 +731,47 @@ final class Actors implements ShardHosts.Listener {
     }
     admin.execute(
         () -> {
-          Hosted known = hosted.get(spec.actorId());
-          if (known == null) {
-            ActorRecord r = dir.get(spec.actorId());
-            if (r != null && !r.isDead() && r.args == null) {
-              reply(spec, notHosted(spec)); // constructor arguments not ready: try again soon
-              return;
+          try {
+            routeHere(spec);
+          } catch (RuntimeException e) {
+            // The registry could not be read (the cluster is settling after nodes left): the
+            // caller routes the call again shortly, instead of never hearing back.
+            long now = System.nanoTime();
+            long last = lastRouteWarning.get();
+            if (now - last > 10_000_000_000L && lastRouteWarning.compareAndSet(last, now)) {
+              node.ignite()
+                  .log()
+                  .warning(
+                      "Flare: call on actor " + spec.actorId() + " sent back to route again: " + e);
             }
-            if (r != null && !r.isDead()) {
-              incarnate(r.id);
-              known = hosted.get(spec.actorId());
-            }
-            if (known == null) {
-              ActorRecord now = dir.get(spec.actorId());
-              replyDead(
-                  spec, now == null ? "it is unknown (killed or never created)" : now.deathReason);
-              return;
-            }
+            reply(spec, notHosted(spec));
           }
-          offer(known, spec);
         });
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastRouteWarning =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 20_000_000_000L);
+
+  /** On the admin thread: a call for an actor not set up here, in a shard hosted here. */
+  private void routeHere(TaskSpec spec) {
+    Hosted known = hosted.get(spec.actorId());
+    if (known == null) {
+      ActorRecord r = dir.get(spec.actorId());
+      if (r != null && !r.isDead() && r.args == null) {
+        reply(spec, notHosted(spec)); // constructor arguments not ready: try again soon
+        return;
+      }
+      if (r != null && !r.isDead()) {
+        incarnate(r.id);
+        known = hosted.get(spec.actorId());
+      }
+      if (known == null) {
+        ActorRecord now = dir.get(spec.actorId());
+        replyDead(spec, now == null ? "it is unknown (killed or never created)" : now.deathReason);
+        return;
+      }
+    }
+    offer(known, spec);
   }
 
   /** Fails a call because its actor is dead, saying why. */
