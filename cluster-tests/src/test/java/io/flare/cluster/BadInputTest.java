@@ -153,31 +153,17 @@ class BadInputTest {
   @Test
   void serverJvm_withMalformedXml_exits_namingTheFile(@TempDir Path dir) throws Exception {
     Path xml = Files.writeString(dir.resolve("broken-server.xml"), MALFORMED);
-    ServerProcess server =
-        new ServerProcess("broken", xml, Map.of(), List.of(), "128m", dir.resolve("work")).start();
-    try {
-      int code = server.awaitExit(Duration.ofSeconds(60));
-      assertThat(code).isNotZero();
-      assertThat(server.logText()).contains("broken-server.xml").contains("Line 7 in XML document");
-    } finally {
-      server.kill();
-    }
+    assertThat(logOfServerThatExits("broken", xml, Map.of(), "128m", dir))
+        .contains("broken-server.xml")
+        .contains("Line 7 in XML document");
   }
 
   @Test
   void serverJvm_withMissingXml_exits_namingTheFile(@TempDir Path dir) {
     Path xml = dir.resolve("absent-server.xml");
-    ServerProcess server =
-        new ServerProcess("absent", xml, Map.of(), List.of(), "128m", dir.resolve("work")).start();
-    try {
-      int code = server.awaitExit(Duration.ofSeconds(60));
-      assertThat(code).isNotZero();
-      assertThat(server.logText())
-          .contains("Spring XML configuration path is invalid")
-          .contains("absent-server.xml");
-    } finally {
-      server.kill();
-    }
+    assertThat(logOfServerThatExits("absent", xml, Map.of(), "128m", dir))
+        .contains("Spring XML configuration path is invalid")
+        .contains("absent-server.xml");
   }
 
   @Test
@@ -197,22 +183,10 @@ class BadInputTest {
             String.valueOf(ports.port(1)),
             "flare.communication.port.range",
             "0");
-    ServerProcess server =
-        new ServerProcess(
-                "bad-backups",
-                ClusterEnv.config("flare-server.xml"),
-                props,
-                List.of(),
-                "256m",
-                dir.resolve("work"))
-            .start();
-    try {
-      int code = server.awaitExit(Duration.ofSeconds(60));
-      assertThat(code).isNotZero();
-      assertThat(server.logText()).contains("putBackups must be 0..3, got 7");
-    } finally {
-      server.kill();
-    }
+    assertThat(
+            logOfServerThatExits(
+                "bad-backups", ClusterEnv.config("flare-server.xml"), props, "256m", dir))
+        .contains("putBackups must be 0..3, got 7");
   }
 
   @Test
@@ -228,21 +202,24 @@ class BadInputTest {
             "127.0.0.1:" + ports.port(0),
             "flare.communication.port",
             "99999");
+    assertThat(
+            logOfServerThatExits(
+                "bad-port", ClusterEnv.config("flare-server.xml"), props, "256m", dir))
+        .contains("flare.communication.port=99999")
+        .contains("not a port number");
+  }
+
+  /**
+   * Starts a server JVM that must refuse to start: waits (at most 60 s) for it to exit with a
+   * non-zero code and returns its log; kills it in any case.
+   */
+  private static String logOfServerThatExits(
+      String name, Path xml, Map<String, String> props, String heap, Path dir) {
     ServerProcess server =
-        new ServerProcess(
-                "bad-port",
-                ClusterEnv.config("flare-server.xml"),
-                props,
-                List.of(),
-                "256m",
-                dir.resolve("work"))
-            .start();
+        new ServerProcess(name, xml, props, List.of(), heap, dir.resolve("work")).start();
     try {
-      int code = server.awaitExit(Duration.ofSeconds(60));
-      assertThat(code).isNotZero();
-      assertThat(server.logText())
-          .contains("flare.communication.port=99999")
-          .contains("not a port number");
+      assertThat(server.awaitExit(Duration.ofSeconds(60))).as("exit code of " + name).isNotZero();
+      return server.logText();
     } finally {
       server.kill();
     }

@@ -99,6 +99,9 @@ public final class IgniteRuntimeFactory implements FlareRuntimeFactory {
       }
       where = f.getAbsolutePath();
     }
+    // Before Spring reads the file: Ignite's own setters would fail first, with their words, on
+    // some bad values (an address range that ends before it starts). The plugin checks again as
+    // the node starts, for servers started by Ignite's command line.
     FlareProperties.check("'" + path + "'");
     try {
       if (url && !path.startsWith("classpath:")) {
