@@ -55,10 +55,17 @@ public final class ActorDirectory {
     this.names = ignite.getOrCreateCache(config(NAMES));
   }
 
+  /**
+   * Copies of each registry record besides the primary: two, so actors (and their names) outlive
+   * any two servers leaving at once (with one, killing two of three servers together lost a third
+   * of the records, and those actors were reported unknown). Records are small.
+   */
+  static final int REGISTRY_BACKUPS = 2;
+
   private static <K, V> CacheConfiguration<K, V> config(String name) {
     return new CacheConfiguration<K, V>(name)
         .setCacheMode(CacheMode.PARTITIONED)
-        .setBackups(1)
+        .setBackups(REGISTRY_BACKUPS)
         .setAtomicityMode(CacheAtomicityMode.ATOMIC)
         .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
         .setNodeFilter(new io.flare.store.cache.FlareNodeFilter());
@@ -71,6 +78,18 @@ public final class ActorDirectory {
   /** The shard of an actor id. */
   public int shardOf(String actorId) {
     return Math.floorMod(actorId.hashCode(), shards);
+  }
+
+  private static ServiceConfiguration shardConfig(int shard) {
+    ServiceConfiguration c = new ServiceConfiguration();
+    c.setName(SHARD_PREFIX + shard);
+    c.setService(new ActorHostService(shard));
+    c.setTotalCount(1);
+    // Plain cluster singletons: Ignite moves them only when their node leaves. (Affinity-keyed
+    // services would spread better but move whenever partitions move, also when a node joins,
+    // and a move re-creates the actor: its state would be lost on growth.)
+    c.setNodeFilter(new io.flare.store.cache.FlareNodeFilter());
+    return c;
   }
 
   /** Deploys the shard services if they are not deployed yet; blocks (once per node). */
@@ -89,15 +108,7 @@ public final class ActorDirectory {
       List<ServiceConfiguration> missing = new ArrayList<>();
       for (int s = 0; s < shards; s++) {
         if (!have.contains(SHARD_PREFIX + s)) {
-          ServiceConfiguration c = new ServiceConfiguration();
-          c.setName(SHARD_PREFIX + s);
-          c.setService(new ActorHostService(s));
-          c.setTotalCount(1);
-          // Plain cluster singletons: Ignite moves them only when their node leaves. (Affinity-
-          // keyed services would spread better but move whenever partitions move, also when a
-          // node joins, and a move re-creates the actor: its state would be lost on growth.)
-          c.setNodeFilter(new io.flare.store.cache.FlareNodeFilter());
-          missing.add(c);
+          missing.add(shardConfig(s));
         }
       }
       if (!missing.isEmpty()) {
@@ -105,6 +116,71 @@ public final class ActorDirectory {
       }
       deployed = true;
     }
+  }
+
+  /** When each shard that lost its host was first seen without one (nanoTime). */
+  private final Map<Integer, Long> hostlessSince = new ConcurrentHashMap<>();
+
+  /** The topology version the times in {@link #hostlessSince} count from. */
+  private long watchedTopology = -1;
+
+  /** True once this node has seen the shards deployed (they are deployed with the first actor). */
+  private volatile boolean seenDeployed;
+
+  /**
+   * Redeploys the shards that have had no live host for {@code graceNanos}. When several nodes
+   * leave at once, Ignite may lose cluster singletons of the departed nodes: seen here killing two
+   * of three servers together, the shards of one of them vanished from the service descriptors in
+   * about half of the runs (apache/ignite#12315 reports the same), and calls to their actors waited
+   * for ever. A shard whose descriptor is gone, or that has no live instance, is cancelled and
+   * deployed again, so Ignite places it anew. The grace counts from the last topology change (when
+   * Ignite itself re-places singletons). Blocks while Ignite deploys.
+   *
+   * @return the shards redeployed
+   */
+  public List<Integer> redeployHostless(long graceNanos) {
+    long now = System.nanoTime();
+    long topology = ignite.cluster().topologyVersion();
+    if (topology != watchedTopology) { // Ignite re-places singletons after a change: give it time
+      watchedTopology = topology;
+      hostlessSince.clear();
+    }
+    Set<Integer> hosted = new HashSet<>();
+    boolean any = false;
+    for (ServiceDescriptor d : ignite.services().serviceDescriptors()) {
+      if (!d.name().startsWith(SHARD_PREFIX)) {
+        continue;
+      }
+      any = true;
+      for (Map.Entry<UUID, Integer> e : d.topologySnapshot().entrySet()) {
+        if (e.getValue() != null && e.getValue() > 0 && ignite.cluster().node(e.getKey()) != null) {
+          hosted.add(Integer.parseInt(d.name().substring(SHARD_PREFIX.length())));
+        }
+      }
+    }
+    seenDeployed |= any || deployed;
+    if (!seenDeployed) {
+      return List.of(); // not deployed yet: the first actor deploys them
+    }
+    List<Integer> redo = new ArrayList<>();
+    for (int s = 0; s < shards; s++) {
+      if (hosted.contains(s)) {
+        hostlessSince.remove(s);
+      } else if (now - hostlessSince.computeIfAbsent(s, k -> now) >= graceNanos) {
+        redo.add(s);
+      }
+    }
+    if (redo.isEmpty()) {
+      return redo;
+    }
+    List<ServiceConfiguration> configs = new ArrayList<>();
+    for (int s : redo) {
+      ignite.services().cancel(SHARD_PREFIX + s); // a descriptor left without an instance
+      hostlessSince.remove(s);
+      configs.add(shardConfig(s));
+    }
+    ignite.services().deployAll(configs);
+    return redo;
   }
 
   /** The node hosting {@code shard} now, or {@code null} while it is being (re)deployed. */

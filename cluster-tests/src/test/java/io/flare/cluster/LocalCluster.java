@@ -126,6 +126,19 @@ final class LocalCluster implements AutoCloseable {
     servers.get(i).kill();
   }
 
+  /**
+   * SIGKILL of several servers at the same moment (the signals go out before any exit is awaited);
+   * returns when every one is gone.
+   */
+  void killTogether(int... indexes) {
+    for (int i : indexes) {
+      servers.get(i).sendKill();
+    }
+    for (int i : indexes) {
+      servers.get(i).kill();
+    }
+  }
+
   /** Kills server {@code i} if alive and starts it again (same ports and work directory). */
   void restart(int i) {
     servers.get(i).restart().awaitStarted(START_TIMEOUT);

@@ -205,6 +205,13 @@ final class ServerProcess implements AutoCloseable {
     LIVE.remove(p);
   }
 
+  /** Sends SIGKILL without waiting for the exit (see {@link LocalCluster#killTogether}). */
+  synchronized void sendKill() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+
   /** SIGTERM, so the node leaves the cluster; SIGKILL if it has not exited within 10 s. */
   synchronized void stop() {
     Process p = process;

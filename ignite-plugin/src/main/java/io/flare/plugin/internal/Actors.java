@@ -127,6 +127,61 @@ final class Actors implements ShardHosts.Listener {
               return t;
             });
     ShardHosts.register(node.ignite().name(), this);
+    if (!node.ignite().cluster().localNode().isClient()) {
+      this.watch =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "flare-actor-watch-" + name);
+                t.setDaemon(true);
+                return t;
+              });
+      watch.scheduleWithFixedDelay(this::watchShards, 1, 1, TimeUnit.SECONDS);
+    } else {
+      this.watch = null;
+    }
+  }
+
+  /** Redeploys hostless shards (server nodes only; see {@link #watchShards}). */
+  private final java.util.concurrent.ScheduledExecutorService watch;
+
+  /**
+   * How long a shard may stay without a live host, with the topology unchanged, before the oldest
+   * server redeploys it (Ignite re-places a departed node's singletons well within a second here).
+   */
+  static final long HOSTLESS_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * Every second, on the oldest server: a shard that has had no live host for {@link
+   * #HOSTLESS_GRACE_NANOS} is deployed again (Ignite may leave cluster singletons of nodes that
+   * left together deployed nowhere, apache/ignite#12315; their actors would then be unreachable).
+   */
+  private void watchShards() {
+    try {
+      if (!node.isRunning()) {
+        return;
+      }
+      org.apache.ignite.cluster.ClusterNode oldest =
+          node.ignite().cluster().forServers().forOldest().node();
+      if (oldest == null || !oldest.isLocal()) {
+        return;
+      }
+      List<Integer> redone = dir.redeployHostless(HOSTLESS_GRACE_NANOS);
+      if (!redone.isEmpty()) {
+        node.ignite()
+            .log()
+            .warning(
+                "Flare: actor shards "
+                    + redone
+                    + " had no live host for "
+                    + TimeUnit.NANOSECONDS.toSeconds(HOSTLESS_GRACE_NANOS)
+                    + " s after the last topology change (Ignite did not re-place them); deployed"
+                    + " them again");
+      }
+    } catch (RuntimeException e) {
+      if (node.isRunning()) {
+        node.ignite().log().warning("Flare: checking the actor shards' hosts failed: " + e);
+      }
+    }
   }
 
   void stop() {
@@ -137,6 +192,9 @@ final class Actors implements ShardHosts.Listener {
     hosted.clear();
     admin.shutdownNow();
     timer.shutdownNow();
+    if (watch != null) {
+      watch.shutdownNow();
+    }
   }
 
   // ------------------------------------------------------------------ caller side
@@ -704,14 +762,19 @@ final class Actors implements ShardHosts.Listener {
               "Actor " + h.id + " (" + r.className + ") is dead: its constructor threw " + t,
               h.dead.stack(),
               h.dead.serialized());
+      // The registry learns of the death (and frees the name) before any caller does: a caller
+      // told the actor died may at once look its name up or reuse it.
       admin.execute(
           () -> {
-            releaseIfJustDied(dir.markDead(h.id, "its constructor threw " + t));
-            dir.releaseName(r.name, r.id);
+            try {
+              releaseIfJustDied(dir.markDead(h.id, "its constructor threw " + t));
+              dir.releaseName(r.name, r.id);
+            } finally {
+              for (TaskSpec left : h.mailbox.close()) {
+                reply(left, new Result.Failed(h.dead));
+              }
+            }
           });
-      for (TaskSpec left : h.mailbox.close()) {
-        reply(left, new Result.Failed(h.dead));
-      }
     } finally {
       TaskContext.exit(prev);
       FlareRuntimes.restoreThread(prevRt);
