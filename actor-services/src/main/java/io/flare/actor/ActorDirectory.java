@@ -124,8 +124,11 @@ public final class ActorDirectory {
   /** The topology version the times in {@link #hostlessSince} count from. */
   private long watchedTopology = -1;
 
-  /** True once this node has seen the shards deployed (they are deployed with the first actor). */
-  private volatile boolean seenDeployed;
+  /**
+   * Shards this node has seen with a live host: only those can be lost (a shard still being
+   * deployed for the first time, however slowly, is left alone).
+   */
+  private final Set<Integer> seenHosted = ConcurrentHashMap.newKeySet();
 
   /**
    * Redeploys the shards that have had no live host for {@code graceNanos}. When several nodes
@@ -133,12 +136,13 @@ public final class ActorDirectory {
    * of three servers together, the shards of one of them vanished from the service descriptors in
    * about half of the runs (apache/ignite#12315 reports the same), and calls to their actors waited
    * for ever. A shard whose descriptor is gone, or that has no live instance, is cancelled and
-   * deployed again, so Ignite places it anew. The grace counts from the last topology change (when
-   * Ignite itself re-places singletons). Blocks while Ignite deploys.
+   * deployed again, so Ignite places it anew. Every server watches (to know which shards were up);
+   * only the one called with {@code act} redeploys. The grace counts from the last topology change
+   * (when Ignite itself re-places singletons). Blocks while Ignite deploys.
    *
    * @return the shards redeployed
    */
-  public List<Integer> redeployHostless(long graceNanos) {
+  public List<Integer> redeployHostless(long graceNanos, boolean act) {
     long now = System.nanoTime();
     long topology = ignite.cluster().topologyVersion();
     if (topology != watchedTopology) { // Ignite re-places singletons after a change: give it time
@@ -146,32 +150,27 @@ public final class ActorDirectory {
       hostlessSince.clear();
     }
     Set<Integer> hosted = new HashSet<>();
-    boolean any = false;
     for (ServiceDescriptor d : ignite.services().serviceDescriptors()) {
       if (!d.name().startsWith(SHARD_PREFIX)) {
         continue;
       }
-      any = true;
       for (Map.Entry<UUID, Integer> e : d.topologySnapshot().entrySet()) {
         if (e.getValue() != null && e.getValue() > 0 && ignite.cluster().node(e.getKey()) != null) {
           hosted.add(Integer.parseInt(d.name().substring(SHARD_PREFIX.length())));
         }
       }
     }
-    seenDeployed |= any || deployed;
-    if (!seenDeployed) {
-      return List.of(); // not deployed yet: the first actor deploys them
-    }
+    seenHosted.addAll(hosted);
     List<Integer> redo = new ArrayList<>();
     for (int s = 0; s < shards; s++) {
-      if (hosted.contains(s)) {
+      if (hosted.contains(s) || !seenHosted.contains(s)) {
         hostlessSince.remove(s);
       } else if (now - hostlessSince.computeIfAbsent(s, k -> now) >= graceNanos) {
         redo.add(s);
       }
     }
-    if (redo.isEmpty()) {
-      return redo;
+    if (redo.isEmpty() || !act) {
+      return List.of();
     }
     List<ServiceConfiguration> configs = new ArrayList<>();
     for (int s : redo) {
@@ -181,6 +180,11 @@ public final class ActorDirectory {
     }
     ignite.services().deployAll(configs);
     return redo;
+  }
+
+  /** True if this node's watch has seen {@code shard} with a live host (see redeployHostless). */
+  public boolean seenHosted(int shard) {
+    return seenHosted.contains(shard);
   }
 
   /** The node hosting {@code shard} now, or {@code null} while it is being (re)deployed. */

@@ -178,6 +178,16 @@ class MultiNodeActorTest {
       assertThat(flare.get(a.task(Counter::increment).remote())).isEqualTo(101);
       int shard =
           Math.floorMod(a.getId().hashCode(), FlarePluginConfiguration.DEFAULT_ACTOR_SHARDS);
+      Await.until(
+          "both servers' shard watches see the shard up",
+          Duration.ofSeconds(30),
+          () ->
+              c.nodes().stream()
+                  .filter(n -> !n.cluster().localNode().isClient())
+                  .allMatch(
+                      n ->
+                          io.flare.plugin.internal.IgniteRuntimeFactory.nodeOf(n)
+                              .watchesShardUp(shard)));
       c.nodes().get(0).services().cancel(io.flare.actor.ActorDirectory.SHARD_PREFIX + shard);
       long cancelled = System.nanoTime();
       Await.until(

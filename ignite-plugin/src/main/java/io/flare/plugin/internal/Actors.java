@@ -141,6 +141,11 @@ final class Actors implements ShardHosts.Listener {
     }
   }
 
+  /** True if this server's shard watch has seen {@code shard} up (so it would notice its loss). */
+  boolean watchedUp(int shard) {
+    return watch != null && dir.seenHosted(shard);
+  }
+
   /** Redeploys hostless shards (server nodes only; see {@link #watchShards}). */
   private final java.util.concurrent.ScheduledExecutorService watch;
 
@@ -151,9 +156,10 @@ final class Actors implements ShardHosts.Listener {
   static final long HOSTLESS_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /**
-   * Every second, on the oldest server: a shard that has had no live host for {@link
-   * #HOSTLESS_GRACE_NANOS} is deployed again (Ignite may leave cluster singletons of nodes that
-   * left together deployed nowhere, apache/ignite#12315; their actors would then be unreachable).
+   * Every second, on every server (each learns which shards were up), acted on by the oldest: a
+   * shard that has had no live host for {@link #HOSTLESS_GRACE_NANOS} is deployed again (Ignite may
+   * leave cluster singletons of nodes that left together deployed nowhere, apache/ignite#12315;
+   * their actors would then be unreachable).
    */
   private void watchShards() {
     try {
@@ -162,10 +168,8 @@ final class Actors implements ShardHosts.Listener {
       }
       org.apache.ignite.cluster.ClusterNode oldest =
           node.ignite().cluster().forServers().forOldest().node();
-      if (oldest == null || !oldest.isLocal()) {
-        return;
-      }
-      List<Integer> redone = dir.redeployHostless(HOSTLESS_GRACE_NANOS);
+      List<Integer> redone =
+          dir.redeployHostless(HOSTLESS_GRACE_NANOS, oldest != null && oldest.isLocal());
       if (!redone.isEmpty()) {
         node.ignite()
             .log()

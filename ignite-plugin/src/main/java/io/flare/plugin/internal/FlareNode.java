@@ -718,6 +718,14 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   // ---------------------------------------------------------------- put / get / wait / cancel
 
+  /**
+   * Diagnostics: true if this server watches actor shard {@code shard} as up, so it would notice
+   * Ignite losing it (the oldest server then deploys it again).
+   */
+  public boolean watchesShardUp(int shard) {
+    return actors.watchedUp(shard);
+  }
+
   @Override
   public <T> ObjectRef<T> put(T value) {
     checkRunning();
