@@ -182,6 +182,44 @@ public final class ActorDirectory {
     return redo;
   }
 
+  /**
+   * Removes, in this node's partitions, the records of actors dead for good before {@code
+   * cutoffMillis}: kept a while so that late calls learn how their actor died, then dropped so the
+   * registry holds live actors only (it grew by every actor ever created). Returns how many.
+   */
+  public int removeDeadBefore(long cutoffMillis) {
+    Set<String> doomed = new HashSet<>();
+    try (var cursor = actors.query(new ScanQuery<>(new DeadBefore(cutoffMillis)).setLocal(true))) {
+      for (Cache.Entry<String, ActorRecord> e : cursor) {
+        doomed.add(e.getKey());
+      }
+    }
+    if (!doomed.isEmpty()) {
+      actors.removeAll(doomed);
+    }
+    return doomed.size();
+  }
+
+  /** Selects records of actors dead for good before a time. */
+  static final class DeadBefore implements IgniteBiPredicate<String, ActorRecord> {
+    private static final long serialVersionUID = 1L;
+    private final long cutoffMillis;
+
+    DeadBefore(long cutoffMillis) {
+      this.cutoffMillis = cutoffMillis;
+    }
+
+    @Override
+    public boolean apply(String id, ActorRecord r) {
+      return r.isDead() && r.diedAtMillis < cutoffMillis;
+    }
+  }
+
+  /** Records in the registry, cluster-wide (live actors, and the recently dead). */
+  public long size() {
+    return actors.sizeLong();
+  }
+
   /** True if this node's watch has seen {@code shard} with a live host (see redeployHostless). */
   public boolean seenHosted(int shard) {
     return seenHosted.contains(shard);

@@ -50,6 +50,9 @@ public final class ActorRecord {
   /** Set when the actor is dead for good; the reason. */
   public String deathReason;
 
+  /** When it died for good (the registry's node's clock, ms since the epoch); 0 while alive. */
+  public long diedAtMillis;
+
   /** The node that created the actor (its owner). */
   public java.util.UUID owner;
 
@@ -63,6 +66,7 @@ public final class ActorRecord {
    */
   public ActorRecord die(String reason) {
     deathReason = reason;
+    diedAtMillis = System.currentTimeMillis();
     ActorRecord out = copy();
     out.justDied = true;
     args = null;
@@ -99,6 +103,7 @@ public final class ActorRecord {
     r.incarnation = incarnation;
     r.restarts = restarts;
     r.deathReason = deathReason;
+    r.diedAtMillis = diedAtMillis;
     r.owner = owner;
     r.origin = origin;
     return r;

@@ -17,6 +17,7 @@ import io.flare.plugin.Actors.Counter;
 import io.flare.plugin.Actors.Log;
 import io.flare.plugin.Actors.MessageStore;
 import io.flare.plugin.Actors.Proxy;
+import io.flare.plugin.internal.FlareNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -339,6 +340,35 @@ class ActorTest {
       assertThat(again.task(Counter::increment).remote().get()).isEqualTo(1);
       again.kill();
     }
+  }
+
+  /**
+   * The registry drops the records of dead actors after a grace (60 s; here asked at once): it grew
+   * by every actor ever created. Within the grace a late call learns the actor was killed; after
+   * it, that the actor is unknown.
+   */
+  @Test
+  void recordsOfDeadActors_leaveTheRegistry() {
+    FlareNode node = (FlareNode) io.flare.api.spi.FlareRuntimes.current();
+    node.sweepDeadActors(0);
+    long before = node.actorRegistrySize();
+    List<ActorHandle<Counter>> actors = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ActorHandle<Counter> a = Flare.actor(Counter::new, i).remote();
+      assertThat(a.task(Counter::increment).remote().get()).isEqualTo(i + 1);
+      actors.add(a);
+    }
+    assertThat(node.actorRegistrySize()).isEqualTo(before + 20);
+    actors.forEach(ActorHandle::kill);
+    assertThat(node.sweepDeadActors(60_000)).as("none is past the grace yet").isZero();
+    assertThatThrownBy(() -> actors.get(0).task(Counter::increment).remote().get())
+        .isInstanceOf(ActorDiedException.class)
+        .hasMessageContaining("killed");
+    assertThat(node.sweepDeadActors(0)).isEqualTo(20);
+    assertThat(node.actorRegistrySize()).isEqualTo(before);
+    assertThatThrownBy(() -> actors.get(1).task(Counter::increment).remote().get())
+        .isInstanceOf(ActorDiedException.class)
+        .hasMessageContaining("unknown");
   }
 
   @Test

@@ -152,4 +152,37 @@ class ReconstructionTest {
       Ignite owner, ObjectRef<?> ref) {
     return IgniteRuntimeFactory.nodeOf(owner).storedLocationOf(ref);
   }
+
+  /**
+   * The lineage rows of a driver that left go with it, as its objects do: before, its stored
+   * results were freed but their rows stayed in the table for good (10 rows per driver in an
+   * acceptance test, after a kill -9 or a clean shutdown).
+   */
+  @Test
+  void theLineageRowsOfADriverThatLeft_areDropped() {
+    try (TestCluster c = TestCluster.start("lineagegone", 2)) {
+      FlareNode server = IgniteRuntimeFactory.nodeOf(c.nodes().get(0));
+      long before = server.lineageTable().size();
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime flare = IgniteFlare.attach(client);
+      java.util.List<ObjectRef<long[]>> held = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        held.add(flare.task(ReconstructionTest::block, i).remote());
+      }
+      for (ObjectRef<long[]> r : held) {
+        flare.wait(java.util.List.of(r), 1, 60_000);
+      }
+      Await.until(
+          "the driver's 10 lineage rows are written",
+          Duration.ofSeconds(30),
+          () -> server.lineageTable().size() >= before + 10);
+      client.close(); // the driver leaves holding its refs
+      Await.until(
+          "the departed driver's lineage rows are dropped",
+          Duration.ofSeconds(30),
+          () -> server.lineageTable().size() == before);
+      assertThat(server.store().size()).as("its stored results are freed too").isZero();
+      assertThat(held).hasSize(10);
+    }
+  }
 }

@@ -72,6 +72,43 @@ public final class LineageTable {
     }
   }
 
+  /**
+   * Removes the rows owned by {@code owner} in this node's partitions: an owner that left (killed,
+   * or stopped) can no longer free them one by one, and nobody can ask for its objects any more
+   * (fate-sharing). Blocking; returns how many rows.
+   */
+  public int removeOwnedBy(UUID owner) {
+    java.util.Set<String> doomed = new java.util.HashSet<>();
+    try (var cursor =
+        cache.query(
+            new org.apache.ignite.cache.query.ScanQuery<String, LineageRecord>(new OwnedBy(owner))
+                .setLocal(true))) {
+      for (javax.cache.Cache.Entry<String, LineageRecord> e : cursor) {
+        doomed.add(e.getKey());
+      }
+    }
+    if (!doomed.isEmpty()) {
+      cache.removeAll(doomed);
+    }
+    return doomed.size();
+  }
+
+  /** Selects the rows of one owner. */
+  static final class OwnedBy
+      implements org.apache.ignite.lang.IgniteBiPredicate<String, LineageRecord> {
+    private static final long serialVersionUID = 1L;
+    private final UUID owner;
+
+    OwnedBy(UUID owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public boolean apply(String k, LineageRecord v) {
+      return owner.equals(v.owner);
+    }
+  }
+
   /** The record of {@code id}, or {@code null}. */
   public LineageRecord get(ObjectId id) {
     return cache.get(id.toString());

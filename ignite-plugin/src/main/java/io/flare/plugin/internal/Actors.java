@@ -136,9 +136,33 @@ final class Actors implements ShardHosts.Listener {
                 return t;
               });
       watch.scheduleWithFixedDelay(this::watchShards, 1, 1, TimeUnit.SECONDS);
+      watch.scheduleWithFixedDelay(() -> sweepDead(DEAD_RECORD_GRACE_MS), 10, 10, TimeUnit.SECONDS);
     } else {
       this.watch = null;
     }
+  }
+
+  /** How long the record of a dead actor stays, so late calls learn how it died. */
+  static final long DEAD_RECORD_GRACE_MS = 60_000;
+
+  /**
+   * Drops the registry records (in this node's partitions) of actors dead for good more than {@code
+   * graceMillis} ago; every 10 s on servers. Returns how many.
+   */
+  int sweepDead(long graceMillis) {
+    try {
+      return node.isRunning() ? dir.removeDeadBefore(System.currentTimeMillis() - graceMillis) : 0;
+    } catch (RuntimeException e) {
+      if (node.isRunning()) {
+        node.ignite().log().warning("Flare: dropping the records of dead actors failed: " + e);
+      }
+      return 0;
+    }
+  }
+
+  /** Records in the actor registry, cluster-wide. */
+  long registrySize() {
+    return dir.size();
   }
 
   /** True if this server's shard watch has seen {@code shard} up (so it would notice its loss). */

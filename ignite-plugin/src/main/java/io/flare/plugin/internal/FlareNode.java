@@ -726,6 +726,19 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return actors.watchedUp(shard);
   }
 
+  /**
+   * Drops now, in this node's partitions, the registry records of actors dead for good more than
+   * {@code graceMillis} ago (servers do it every 10 s with a grace of 60 s). Returns how many.
+   */
+  public int sweepDeadActors(long graceMillis) {
+    return actors.sweepDead(graceMillis);
+  }
+
+  /** Records in the actor registry, cluster-wide: live actors and the recently dead. */
+  public long actorRegistrySize() {
+    return actors.registrySize();
+  }
+
   @Override
   public <T> ObjectRef<T> put(T value) {
     checkRunning();
@@ -992,7 +1005,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
-  /** Fate-sharing: frees the stored objects a departed node owned (in this node's partitions). */
+  /**
+   * Fate-sharing: frees the stored objects a departed node owned, and their lineage rows (in this
+   * node's partitions).
+   */
   private void releaseObjectsOf(UUID left, long prefix) {
     try {
       int n = store.removeOwnedBy(prefix);
@@ -1002,6 +1018,15 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     } catch (RuntimeException e) {
       if (running) {
         log.warning("Flare: could not free the objects of departed node " + left + ": " + e);
+      }
+    }
+    if (lineage != null) {
+      try {
+        lineage.removeOwnedBy(left);
+      } catch (RuntimeException e) {
+        if (running) {
+          log.warning("Flare: could not drop the lineage rows of departed node " + left + ": " + e);
+        }
       }
     }
   }
