@@ -29,8 +29,47 @@ final class Entry {
   /** Set once {@link #remote} changed: freeing then waits a grace period for late deltas. */
   volatile boolean everRemote;
 
-  /** Refs serialized inside this object's value, released when it is freed. */
-  volatile java.util.List<Message.Contained> contained;
+  /**
+   * Refs serialized inside this object's value, released when it is freed; {@link #FREED} once they
+   * were. Read and replaced under the entry's lock: a result that lands while the entry is being
+   * freed must have its refs released exactly once (twice left the held object owned for good, its
+   * count at -1).
+   */
+  java.util.List<Message.Contained> contained;
+
+  /** {@link #contained} of an entry that was freed (its refs given back). */
+  static final java.util.List<Message.Contained> FREED =
+      java.util.Collections.unmodifiableList(new java.util.ArrayList<>(0));
+
+  /** Marks the entry freed; returns the refs its value held, for the caller to give back. */
+  synchronized java.util.List<Message.Contained> takeContainedForFree() {
+    java.util.List<Message.Contained> c = contained;
+    contained = FREED;
+    return c == FREED ? null : c;
+  }
+
+  /**
+   * Sets the refs a new value holds; returns those it replaced, or {@link #FREED} if the entry was
+   * freed (then nothing is set: the caller gives {@code now} back).
+   */
+  synchronized java.util.List<Message.Contained> swapContained(
+      java.util.List<Message.Contained> now) {
+    java.util.List<Message.Contained> old = contained;
+    if (old != FREED) {
+      contained = now;
+    }
+    return old;
+  }
+
+  /** Puts {@code old} back if {@code now} is still set; false if the entry was freed meanwhile. */
+  synchronized boolean restoreContained(
+      java.util.List<Message.Contained> now, java.util.List<Message.Contained> old) {
+    if (contained != now) {
+      return false;
+    }
+    contained = old;
+    return true;
+  }
 
   Entry(ObjectId id, PendingTask task) {
     this.id = id;

@@ -687,7 +687,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   private void freeNow(Entry e) {
     if (!e.isReferenced() && entries.remove(e.id, e)) {
-      releaseContained(e.contained);
+      releaseContained(e.takeContainedForFree());
       if (e.isDone()) {
         Result r = e.result.getNow(null);
         freeStored(r);
@@ -1696,6 +1696,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
     if (lineage != null && t != null && t.actor == null && r instanceof Result.Stored) {
       lineage.record(e.id, localId, t.displayName(), Message.encodeSpec(t.spec));
+      if (entries.get(e.id) != e) {
+        lineage.release(e.id); // freed as soon as it completed, before its row was written
+      }
     }
     if (t != null) {
       if (t.actor != null) {
@@ -1874,16 +1877,21 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       complete(e, r);
       return;
     }
-    List<Message.Contained> old = e.contained;
-    e.contained = nested;
-    if (!complete(e, r)) {
-      e.contained = old;
-      releaseContained(nested);
-    } else if (entries.get(e.id) != e) {
+    List<Message.Contained> old = e.swapContained(nested);
+    if (old == Entry.FREED) {
+      complete(e, r);
       releaseContained(nested); // freed while it ran
-    } else if (old != null) {
-      releaseContained(old); // computed again: the lost value's refs are gone
+      return;
     }
+    if (!complete(e, r)) {
+      // not this value after all: put the old refs back, unless the entry was freed meanwhile
+      // (then its free gave back nested, and old is still held)
+      releaseContained(e.restoreContained(nested, old) ? nested : old);
+      return;
+    }
+    // computed again: the lost value's refs are gone (or, if the entry was freed just now, its
+    // free gave back nested and old is still held)
+    releaseContained(old);
   }
 
   // ---------------------------------------------------------------- messages and membership
