@@ -57,6 +57,12 @@ public final class FlareRuntime implements RuntimeCalls {
     return node.wait(refs, numReturns, Long.MAX_VALUE);
   }
 
+  /** As {@link io.flare.api.Flare#wait(List, int, long, boolean)}. */
+  public <T> WaitResult<T> wait(
+      List<ObjectRef<T>> refs, int numReturns, long timeoutMs, boolean fetchLocal) {
+    return node.wait(refs, numReturns, timeoutMs, fetchLocal);
+  }
+
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs) {
     return node.wait(refs, Objects.requireNonNull(refs, "refs").size(), Long.MAX_VALUE);
   }

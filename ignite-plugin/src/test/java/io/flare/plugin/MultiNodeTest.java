@@ -72,6 +72,35 @@ class MultiNodeTest {
     assertThat(flare.get(produced)).isEqualTo(Fns.bytes(2_000_000));
   }
 
+  /**
+   * {@code wait(..., fetchLocal = true)} (Ray's fourth argument) returns a ref as ready once its
+   * value is on the waiting node: the {@code get} after it fetches nothing. Without it, the {@code
+   * get} fetches the chunks.
+   */
+  @Test
+  void waitWithFetchLocal_bringsTheValueHere_beforeSayingItIsReady() {
+    io.flare.store.cache.ObjectStore store =
+        io.flare.plugin.internal.IgniteRuntimeFactory.nodeOf(cluster.node(0)).store();
+    ObjectRef<byte[]> produced = flare.task(Fns::bytes, 9_000_000).remote();
+    assertThat(flare.wait(List.of(produced), 1, 60_000).getReady()).containsExactly(produced);
+
+    store.clearChunkCache();
+    long misses = store.chunkCacheHitsMissesBytes()[1];
+    assertThat(flare.get(produced)).isEqualTo(Fns.bytes(9_000_000));
+    assertThat(store.chunkCacheHitsMissesBytes()[1])
+        .as("plain wait: get fetches")
+        .isGreaterThan(misses);
+
+    store.clearChunkCache();
+    assertThat(flare.wait(List.of(produced), 1, 60_000, true).getReady()).containsExactly(produced);
+    misses = store.chunkCacheHitsMissesBytes()[1];
+    assertThat(flare.get(produced)).isEqualTo(Fns.bytes(9_000_000));
+    assertThat(store.chunkCacheHitsMissesBytes()[1])
+        .as("fetchLocal: get fetches nothing")
+        .isEqualTo(misses);
+    assertThat(flare.wait(List.of(produced), 1, 0, true).getReady()).containsExactly(produced);
+  }
+
   @Test
   void errors_crossNodesWithTheirCause() {
     Throwable t = catchThrowable(() -> flare.task(Fns::boom, 9).remote().get());

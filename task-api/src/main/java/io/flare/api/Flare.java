@@ -124,6 +124,18 @@ public final class Flare extends FlareCalls {
     return FlareRuntimes.current().wait(refs, numReturns, timeoutMs);
   }
 
+  /**
+   * As {@link #wait(List, int, long)}; with {@code fetchLocal} (as in Ray), a ref counts as ready
+   * only once its value is also on this node: a value in the object store elsewhere is fetched into
+   * this node's chunk cache first, so a {@code get} right after does not wait for the network (a
+   * value larger than the chunk cache is fetched only in part). {@code false} is the three-argument
+   * {@code wait}.
+   */
+  public static <T> WaitResult<T> wait(
+      List<ObjectRef<T>> refs, int numReturns, long timeoutMs, boolean fetchLocal) {
+    return FlareRuntimes.current().wait(refs, numReturns, timeoutMs, fetchLocal);
+  }
+
   /** As {@link #wait(List, int, long)} with no timeout. */
   public static <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns) {
     return FlareRuntimes.current().wait(refs, numReturns, Long.MAX_VALUE);

@@ -1250,6 +1250,12 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
 
   @Override
   public <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, long timeoutMs) {
+    return wait(refs, numReturns, timeoutMs, false);
+  }
+
+  @Override
+  public <T> WaitResult<T> wait(
+      List<ObjectRef<T>> refs, int numReturns, long timeoutMs, boolean fetchLocal) {
     checkRunning();
     if (refs == null) {
       throw new NullPointerException("refs must not be null");
@@ -1272,7 +1278,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       if (!seen.add(r)) {
         throw new IllegalArgumentException("refs holds the same ObjectRef twice: " + r.getId());
       }
-      futures.add(resultOf(r));
+      futures.add(fetchLocal ? resultOf(r).thenCompose(this::fetchHere) : resultOf(r));
     }
     int done = 0;
     for (CompletableFuture<Result> f : futures) {
@@ -1322,6 +1328,27 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       }
     }
     return new WaitResult<>(ready, unready);
+  }
+
+  /**
+   * For {@code wait(..., fetchLocal)}: completes once a stored value's chunks are in this node's
+   * chunk cache (fetched on the I/O pool); other results are here already. A fetch that fails still
+   * completes: the value's {@code get} reports why.
+   */
+  private CompletableFuture<Result> fetchHere(Result r) {
+    if (!(r instanceof Result.Stored s) || store.inChunkCache(s.location())) {
+      return CompletableFuture.completedFuture(r);
+    }
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            store.fetchIntoChunkCache(s.location());
+          } catch (RuntimeException e) {
+            // lost or freed: get says so
+          }
+          return r;
+        },
+        io);
   }
 
   @Override

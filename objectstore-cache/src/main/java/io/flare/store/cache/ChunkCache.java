@@ -55,6 +55,10 @@ final class ChunkCache {
     return maxBytes > 0;
   }
 
+  long maxBytes() {
+    return maxBytes;
+  }
+
   synchronized byte[] get(Key key) {
     if (maxBytes <= 0) {
       return null;

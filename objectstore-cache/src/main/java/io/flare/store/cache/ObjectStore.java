@@ -868,6 +868,31 @@ public final class ObjectStore {
         .isPrimaryOrBackup(ignite.cluster().localNode(), loc.key(0));
   }
 
+  /**
+   * Brings a stored value's chunks into this node's chunk cache (as many as it holds), so a read
+   * soon after needs no fetch; nothing when the cache is off. Blocking.
+   */
+  public void fetchIntoChunkCache(StoredLocation loc) {
+    if (!hot.enabled()) {
+      return;
+    }
+    long room = hot.maxBytes();
+    long taken = 0;
+    for (int i = 0; i < loc.chunks() && taken < room; i++) {
+      taken += chunk(loc, i).length;
+    }
+  }
+
+  /** True if every chunk of the value is in this node's chunk cache now. */
+  public boolean inChunkCache(StoredLocation loc) {
+    for (int i = 0; i < loc.chunks(); i++) {
+      if (!hot.contains(ChunkCache.Key.of(loc, i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Empties this node's chunk cache (benchmarks: reads then come from the store). */
   public void clearChunkCache() {
     hot.clear();

@@ -26,6 +26,15 @@ public interface FlareRuntimeSpi {
 
   <T> WaitResult<T> wait(List<ObjectRef<T>> refs, int numReturns, long timeoutMs);
 
+  /**
+   * {@code wait} that, with {@code fetchLocal}, counts a ref ready once its value is on this node;
+   * a runtime without a store of its own may ignore it (the default).
+   */
+  default <T> WaitResult<T> wait(
+      List<ObjectRef<T>> refs, int numReturns, long timeoutMs, boolean fetchLocal) {
+    return wait(refs, numReturns, timeoutMs);
+  }
+
   void cancel(ObjectRef<?> ref);
 
   /** Submits a task; {@code function} is one of the {@code FlareFunc*} interfaces. */
