@@ -17,6 +17,7 @@ import io.flare.plugin.Actors.Counter;
 import io.flare.plugin.Actors.Log;
 import io.flare.plugin.Actors.MessageStore;
 import io.flare.plugin.Actors.Proxy;
+import io.flare.plugin.Actors.SelfCaller;
 import io.flare.plugin.internal.FlareNode;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -373,6 +374,29 @@ class ActorTest {
     assertThatThrownBy(() -> actors.get(1).task(Counter::increment).remote().get())
         .isInstanceOf(ActorDiedException.class)
         .hasMessageContaining("unknown");
+  }
+
+  /**
+   * An actor method that waits for a call on its own actor fails at once, saying why, instead of
+   * waiting for ever (the call cannot start before the waiting method returns); the actor keeps
+   * working, and returning such a ref is fine.
+   */
+  @Test
+  void anActorWaitingForItsOwnCall_failsClearly_insteadOfWaitingForEver() {
+    ActorHandle<SelfCaller> a = Flare.actor(SelfCaller::new).remote();
+    Throwable t = catchThrowable(() -> a.task(SelfCaller::waitForOwnCall, a).remote().get(30_000));
+    assertThat(t).isInstanceOf(TaskException.class);
+    assertThat(t.getCause())
+        .isInstanceOf(FlareException.class)
+        .hasMessageContaining("its own call")
+        .hasMessageContaining("SelfCaller.ping")
+        .hasMessageContaining("for ever");
+    Throwable inList =
+        catchThrowable(() -> a.task(SelfCaller::waitForOwnCallInAList, a).remote().get(30_000));
+    assertThat(inList.getCause()).hasMessageContaining("its own call");
+    assertThat(a.task(SelfCaller::ping).remote().get(30_000)).isEqualTo(7);
+    ObjectRef<Integer> own = a.task(SelfCaller::returnOwnCall, a).remote().get(30_000);
+    assertThat(own.get(30_000)).isEqualTo(7);
   }
 
   @Test

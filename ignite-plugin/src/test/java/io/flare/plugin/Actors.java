@@ -112,6 +112,27 @@ public final class Actors {
     }
   }
 
+  /** An actor that calls itself. */
+  public static class SelfCaller {
+    public int ping() {
+      return 7;
+    }
+
+    /** Waits for a call on its own actor: would never end. */
+    public int waitForOwnCall(ActorHandle<SelfCaller> me) {
+      return me.task(SelfCaller::ping).remote().get();
+    }
+
+    public int waitForOwnCallInAList(ActorHandle<SelfCaller> me) {
+      return Flare.get(List.of(me.task(SelfCaller::ping).remote())).get(0);
+    }
+
+    /** Returns the ref of a call on itself: fine, nobody waits here. */
+    public ObjectRef<Integer> returnOwnCall(ActorHandle<SelfCaller> me) {
+      return me.task(SelfCaller::ping).remote();
+    }
+  }
+
   /** A constructor that throws. */
   public static class Broken {
     public Broken() {

@@ -1163,6 +1163,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (r != null) {
       return r;
     }
+    refuseWaitingOnOwnCall(ref);
     try {
       return timeoutMs == Long.MAX_VALUE ? f.get() : f.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -1174,6 +1175,32 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     } catch (ExecutionException e) {
       throw new FlareException(
           "Unexpected failure waiting for object " + ref.getId(), e.getCause());
+    }
+  }
+
+  /**
+   * An actor method that waits for the result of a call on its own actor would wait for ever: the
+   * call cannot start before the running method returns (one method at a time). Fails at once
+   * instead, saying so (Ray hangs).
+   */
+  private void refuseWaitingOnOwnCall(ObjectRefImpl<?> ref) {
+    TaskContext ctx = TaskContext.current();
+    if (ctx == null || ctx.actorId == null || !ref.owner().equals(localId)) {
+      return;
+    }
+    Entry e = entries.get(ref.objectId());
+    PendingTask t = e == null ? null : e.task;
+    if (t != null && t.actor != null && !e.isDone() && ctx.actorId.equals(t.actor.getId())) {
+      throw new FlareException(
+          "Actor "
+              + t.actor
+              + " waits for the result of its own call "
+              + t.displayName()
+              + " ("
+              + ref.getId()
+              + "), which cannot start before the running method returns (an actor runs one"
+              + " method at a time): it would wait for ever. Call the method directly, or return"
+              + " the ref instead of waiting for it");
     }
   }
 
@@ -1215,6 +1242,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
               : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
       CompletableFuture<Result> mine = resultOf(asRef(ref));
       if (!mine.isDone() && !firstError.isDone()) {
+        refuseWaitingOnOwnCall(asRef(ref));
         try {
           CompletableFuture<Object> either = CompletableFuture.anyOf(mine, firstError);
           if (left == Long.MAX_VALUE) {
