@@ -101,6 +101,14 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
       } catch (IllegalArgumentException e) {
         throw new IgniteCheckedException("Invalid Flare configuration: " + e.getMessage(), e);
       }
+    } else if (!client) {
+      // The store shares the default region: its room is read from that region's metrics.
+      DataStorageConfiguration ds = cfg.getDataStorageConfiguration();
+      if (ds == null) {
+        ds = new DataStorageConfiguration();
+        cfg.setDataStorageConfiguration(ds);
+      }
+      ds.getDefaultDataRegionConfiguration().setMetricsEnabled(true);
     }
     Map<String, Object> attrs = new HashMap<>();
     if (cfg.getUserAttributes() != null) {

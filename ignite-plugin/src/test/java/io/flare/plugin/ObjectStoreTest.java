@@ -297,6 +297,48 @@ class ObjectStoreTest {
   }
 
   /**
+   * With {@code ownDataRegion=false} the store shares the node's default region (128 MiB here), and
+   * its room is checked all the same: filling it ends in a clear refusal, never an
+   * IgniteOutOfMemoryException (before, room checks were off in this mode, and a server from the
+   * docs' XML with the setting was halted by Ignite at the fourth 100 MiB put).
+   */
+  @Test
+  void withoutItsOwnRegion_aFullStoreFailsClearly_andTheNodeKeepsWorking() {
+    try (TestCluster c =
+        TestCluster.start(
+            "sharedregion",
+            1,
+            cfg ->
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setOwnDataRegion(false))) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      ObjectRef<Integer> kept = flare.put(7);
+      List<ObjectRef<long[]>> held = new ArrayList<>();
+      FlareException refused = null;
+      for (int i = 0; i < 8 && refused == null; i++) {
+        try {
+          held.add(flare.put(Fns.longs(3_000_000 + i))); // 24 MB each
+        } catch (FlareException e) {
+          refused = e;
+        }
+      }
+      assertThat(refused).as("a put into the full default region").isNotNull();
+      assertThat(refused)
+          .hasMessageContaining("store full")
+          .hasMessageContaining("default data region");
+      assertThat(held).hasSizeBetween(2, 5);
+      for (int i = 0; i < held.size(); i++) {
+        assertThat(flare.get(held.get(i))).isEqualTo(Fns.longs(3_000_000 + i));
+      }
+      assertThatThrownBy(() -> flare.get(flare.task(ObjectStoreTest::huge).remote()))
+          .hasMessageContaining("store full");
+      assertThat(flare.get(kept)).isEqualTo(7);
+      assertThat(flare.get(flare.task(Fns::inc, 1).remote())).isEqualTo(2);
+      assertThat(c.node(0).cluster().nodes()).hasSize(1);
+    }
+  }
+
+  /**
    * Writers that race for the last room of a store: puts from the server's own driver and from a
    * client, and tasks on the server, all at once. Each either lands whole (and reads back) or fails
    * naming the setting; the store never overflows its region, which would stop the node.

@@ -91,6 +91,10 @@ public final class ObjectStore {
   private final int chunkSize;
   private final long maxSize;
   private final boolean ownRegion;
+
+  /** The data region holding the store on this node. */
+  private final String region;
+
   private final int[] affinityForPartition;
   private final AtomicLong gcRequests = new AtomicLong();
   private final java.util.concurrent.Executor pool;
@@ -120,7 +124,10 @@ public final class ObjectStore {
     this.ledger = RoomLedger.of(ignite);
     this.chunkSize = chunkSize;
     this.ownRegion = ownRegion;
-    this.maxSize = maxSize;
+    // With ownDataRegion=false the store lives in the default region, and its room is that
+    // region's (shared with the node's other caches); it is checked all the same.
+    this.region = ownRegion ? REGION : StoreRoom.defaultRegion(ignite).getName();
+    this.maxSize = ownRegion ? maxSize : StoreRoom.defaultRegion(ignite).getMaxSize();
     this.results = ignite.getOrCreateCache(cacheConfig(RESULTS_CACHE, 0, ownRegion));
     this.puts = ignite.getOrCreateCache(cacheConfig(PUTS_CACHE, putBackups, ownRegion));
     this.affinityForPartition = affinityTable(ignite.affinity(RESULTS_CACHE));
@@ -217,10 +224,10 @@ public final class ObjectStore {
 
   /** Bytes free in this node's region for new values, or {@link Long#MAX_VALUE} if unknown. */
   public long freeBytes() {
-    if (!ownRegion || ignite.cluster().localNode().isClient()) {
+    if (ignite.cluster().localNode().isClient()) {
       return Long.MAX_VALUE;
     }
-    DataRegionMetrics m = ignite.dataRegionMetrics(REGION);
+    DataRegionMetrics m = ignite.dataRegionMetrics(region);
     if (m == null) {
       return Long.MAX_VALUE;
     }
@@ -558,7 +565,7 @@ public final class ObjectStore {
         byte[] first = new byte[(int) Math.min(chunkSize, size)];
         encoder.fill(0, first);
         try (RoomLedger.Ticket room = roomFor(local, id, first.length, 0, size)) {
-          if (put && ownRegion) {
+          if (put) {
             ensureBackupRoom(first.length, true);
           }
           putChunk(first);
@@ -579,7 +586,7 @@ public final class ObjectStore {
                   byte[] c = new byte[(int) Math.min(size0, size - offset)];
                   encoder.fill(offset, c);
                   try (RoomLedger.Ticket room = roomFor(local, id, c.length, offset, size)) {
-                    if (put && ownRegion) {
+                    if (put) {
                       ensureBackupRoom(c.length, false);
                     }
                     cache(put).put(new ChunkKey(id.hi(), id.lo(), i, aff), c);
@@ -629,7 +636,7 @@ public final class ObjectStore {
       }
       byte[] chunk = pos == buf.length ? buf : Arrays.copyOf(buf, pos);
       try {
-        if (put && ownRegion) {
+        if (put) {
           ensureBackupRoom(pos, chunks == 0);
         }
         if (chunks == 0) {

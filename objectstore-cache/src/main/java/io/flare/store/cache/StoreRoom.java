@@ -35,7 +35,7 @@ final class StoreRoom {
     /** Starts the message of a refusal. */
     static final String FULL = "Flare object store full";
 
-    /** The region to watch, or null for the default region (not checked). */
+    /** The region to watch, or null for the node's default region (ownDataRegion=false). */
     private final String region;
 
     @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
@@ -47,7 +47,7 @@ final class StoreRoom {
     @Override
     public byte[] onBeforePut(javax.cache.Cache.Entry<ChunkKey, byte[]> entry, byte[] newVal) {
       Ignite node = ignite;
-      if (region == null || node == null || newVal == null) {
+      if (node == null || newVal == null) {
         return newVal;
       }
       RoomLedger ledger = RoomLedger.of(node);
@@ -55,7 +55,7 @@ final class StoreRoom {
         return newVal; // a writer on this node reserved this chunk's room (with a larger margin)
       }
       RoomLedger.releaseGuardTicket(); // left by an update on this thread that did not complete
-      long[] room = rawRoom(node, region);
+      long[] room = rawRoom(node, region != null ? region : defaultRegion(node).getName());
       if (room == null) {
         return newVal;
       }
@@ -90,7 +90,33 @@ final class StoreRoom {
         + what
         + " bytes; raise FlarePluginConfiguration.storeMaxSize (data region '"
         + ObjectStore.REGION
-        + "') or release ObjectRefs you no longer need";
+        + "'; with ownDataRegion=false, the maxSize of the node's default data region) or release"
+        + " ObjectRefs you no longer need";
+  }
+
+  /**
+   * The data region that holds the store on {@code node}: Flare's own ({@link ObjectStore#REGION})
+   * when the node configures it, else (ownDataRegion=false) the node's default region.
+   */
+  static String storeRegion(Ignite node) {
+    var storage = node.configuration().getDataStorageConfiguration();
+    if (storage != null && storage.getDataRegionConfigurations() != null) {
+      for (DataRegionConfiguration r : storage.getDataRegionConfigurations()) {
+        if (ObjectStore.REGION.equals(r.getName())) {
+          return ObjectStore.REGION;
+        }
+      }
+    }
+    return defaultRegion(node).getName();
+  }
+
+  /** The node's default data region's configuration (Ignite's defaults when it sets none). */
+  static DataRegionConfiguration defaultRegion(Ignite node) {
+    var storage = node.configuration().getDataStorageConfiguration();
+    if (storage == null) {
+      storage = new org.apache.ignite.configuration.DataStorageConfiguration();
+    }
+    return storage.getDefaultDataRegionConfiguration();
   }
 
   /**
@@ -116,6 +142,10 @@ final class StoreRoom {
         }
       }
     }
+    DataRegionConfiguration dflt = defaultRegion(node);
+    if (cap <= 0 && region.equals(dflt.getName())) {
+      cap = dflt.getMaxSize();
+    }
     DataRegionMetrics m = node.dataRegionMetrics(region);
     if (cap <= 0 || m == null) {
       return null;
@@ -135,7 +165,7 @@ final class StoreRoom {
 
     @Override
     public long[] call() {
-      return room(ignite, ObjectStore.REGION);
+      return room(ignite, storeRegion(ignite));
     }
   }
 
