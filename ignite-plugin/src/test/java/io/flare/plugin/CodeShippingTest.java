@@ -93,6 +93,33 @@ class CodeShippingTest {
     }
   }
 
+  /**
+   * A server with one worker slot runs one task at a time, also when the tasks' classes come from
+   * the driver. Before, waiting for the class bytes let Ignite's pool start a spare thread, and
+   * from then on two tasks ran at once (an acceptance test: 4 tasks sleeping 1 s took 2 s).
+   */
+  @Test
+  void aServerWithOneSlot_runsShippedTasksOneAtATime() {
+    try (TestCluster c =
+        TestCluster.start(
+            "shipslots",
+            1,
+            cfg -> {
+              cfg.setClassLoader(new Hiding(CodeShippingTest.class.getClassLoader()));
+              ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0]).setWorkerThreads(1);
+            })) {
+      FlareRuntime f = IgniteFlare.attach(c.startNode(true, cfg -> {}));
+      java.util.List<io.flare.api.ObjectRef<Integer>> refs = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        refs.add(f.task(io.flare.plugin.shipped.ShippedSlots::sleepCounted, 150).remote());
+      }
+      assertThat(f.get(refs, 60_000)).hasSize(6);
+      assertThat(f.get(f.task(io.flare.plugin.shipped.ShippedSlots::mostAtOnce).remote(), 60_000))
+          .as("tasks running at once on a server with workerThreads = 1")
+          .isEqualTo(1);
+    }
+  }
+
   @Test
   void tasksOfClassesTheServersLack_runWithShippedClasses() {
     assertThat(driver.get(driver.task(ShippedFns::square, 7).remote())).isEqualTo(49);
