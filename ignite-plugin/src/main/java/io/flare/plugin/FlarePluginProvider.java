@@ -47,6 +47,10 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
   private final FlarePlugin plugin = new FlarePlugin();
   private PluginContext ctx;
   private FlarePluginConfiguration config;
+
+  /** True on a client node (its putBackups is not the cluster's). */
+  private volatile boolean localIsClient;
+
   private IgniteLogger log;
   private FlareExecutors executors;
   private final long idPrefix = java.util.concurrent.ThreadLocalRandom.current().nextLong();
@@ -95,6 +99,7 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
       throw new IgniteCheckedException("Invalid Flare configuration: " + badProperty);
     }
     boolean client = Boolean.TRUE.equals(cfg.isClientMode());
+    localIsClient = client;
     if (!client && config.isOwnDataRegion()) {
       try {
         addRegion(cfg, config.effectiveStoreMaxSize(), config.getPageSize());
@@ -116,7 +121,9 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
     }
     attrs.put(FlareAttributes.VERSION, VERSION);
     attrs.put(FlareAttributes.ID_PREFIX, idPrefix);
+    attrs.put(FlareAttributes.ACTOR_SHARDS, config.getActorShards());
     if (!client) {
+      attrs.put(FlareAttributes.PUT_BACKUPS, config.getPutBackups());
       Map<String, Double> res = new LinkedHashMap<>();
       res.put("CPU", (double) config.effectiveWorkerThreads());
       res.putAll(config.getResources());
@@ -242,6 +249,27 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
   @Override
   public void receiveDiscoveryData(UUID nodeId, Serializable data) {}
 
+  /**
+   * The refusal's words when the joining node's setting {@code name} (attribute {@code attr})
+   * differs from this node's, else null. A node without the attribute (an older build) passes.
+   */
+  private static String mismatch(ClusterNode node, String attr, String name, int mine) {
+    Object theirs = node.attribute(attr);
+    if (!(theirs instanceof Integer t) || t == mine) {
+      return null;
+    }
+    return "its FlarePluginConfiguration."
+        + name
+        + " is "
+        + t
+        + " but the cluster's is "
+        + mine
+        + ": every "
+        + (attr.equals(FlareAttributes.PUT_BACKUPS) ? "server" : "node, clients included,")
+        + " must use the same "
+        + name;
+  }
+
   @Override
   public void validateNewNode(ClusterNode node) throws PluginValidationException {
     Object v = node.attribute(FlareAttributes.VERSION);
@@ -261,6 +289,23 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
               + ": every node must run the same Flare version",
           node.id());
     }
+    if (v != null && config != null) {
+      String mismatch =
+          mismatch(node, FlareAttributes.ACTOR_SHARDS, "actorShards", config.getActorShards());
+      if (mismatch == null && !node.isClient() && !localIsClient) {
+        mismatch =
+            mismatch(node, FlareAttributes.PUT_BACKUPS, "putBackups", config.getPutBackups());
+      }
+      if (mismatch != null) {
+        if (log != null) {
+          log.warning("Refusing node " + node.id() + ": " + mismatch);
+        }
+        throw new PluginValidationException(
+            "Node " + node.id() + " was refused: " + mismatch,
+            "This node was refused by the cluster: " + mismatch,
+            node.id());
+      }
+    }
     if (v == null) {
       // Flare's caches carry Flare classes in their configuration (their room guard and node
       // filter), which Ignite hands every joining node, servers and clients alike: a node without
@@ -269,9 +314,10 @@ public final class FlarePluginProvider implements PluginProvider<FlarePluginConf
           "it has no Flare plugin, and this cluster runs Flare "
               + VERSION
               + ": every Ignite node of a Flare cluster, clients included, needs the Flare jar"
-              + " (flare-ignite-plugin-"
+              + " (the drop-in jar, flare-ignite-plugin-"
               + VERSION
-              + "-dropin.jar) on its classpath, since Flare's cache configurations name Flare"
+              + "*-dropin.jar, built in ignite-plugin/target) on its classpath, since Flare's"
+              + " cache configurations name Flare"
               + " classes that every node must load (thin clients and JDBC connections are not"
               + " nodes and need nothing)";
       if (log != null) {

@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.plugin.CachePluginContext;
 import org.apache.ignite.plugin.CachePluginProvider;
@@ -135,5 +136,57 @@ class MembershipTest {
       FlareRuntime flare = IgniteFlare.attach(c.node(0));
       assertThat(flare.get(flare.task(Fns::inc, 1).remote())).isEqualTo(2);
     }
+  }
+
+  /**
+   * Settings that must be the same cluster-wide are checked at join: a server with another {@code
+   * putBackups} (before, the first server's value silently won: a cluster whose first server had 0
+   * lost put values with a node although later servers asked for 1), and any node with another
+   * {@code actorShards} (its actor ids would map to other shards).
+   */
+  @Test
+  void aNodeWhoseClusterWideSettingsDiffer_isRefusedNamingTheSetting() {
+    try (TestCluster c = TestCluster.start("settings", 1)) {
+      Throwable backups =
+          catchThrowable(
+              () ->
+                  c.startNode(
+                      false,
+                      cfg ->
+                          ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                              .setPutBackups(0)));
+      assertThat(messages(backups)).contains("putBackups is 0 but the cluster's is 1");
+      for (boolean client : new boolean[] {false, true}) {
+        Throwable shards =
+            catchThrowable(
+                () ->
+                    c.startNode(
+                        client,
+                        cfg ->
+                            ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                                .setActorShards(8)));
+        assertThat(messages(shards))
+            .as(client ? "client" : "server")
+            .contains("actorShards is 8 but the cluster's is 16");
+      }
+      assertThat(c.node(0).cluster().nodes()).hasSize(1);
+      // a client's putBackups is not the cluster's: it joins
+      Ignite client =
+          c.startNode(
+              true,
+              cfg ->
+                  ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0]).setPutBackups(0));
+      FlareRuntime flare = IgniteFlare.attach(client);
+      assertThat(flare.get(flare.task(Fns::inc, 1).remote())).isEqualTo(2);
+    }
+  }
+
+  private static String messages(Throwable t) {
+    assertThat(t).isNotNull();
+    StringBuilder all = new StringBuilder();
+    for (Throwable x = t; x != null; x = x.getCause()) {
+      all.append(x.getMessage()).append('\n');
+    }
+    return all.toString();
   }
 }

@@ -18,6 +18,12 @@ public final class FlareAttributes {
     return v instanceof Long l ? l : null;
   }
 
+  /** The node's {@code actorShards}: every node must have the same (ids map to shards by it). */
+  public static final String ACTOR_SHARDS = "flare.actorShards";
+
+  /** A server's {@code putBackups}: every server must have the same (one cache holds puts). */
+  public static final String PUT_BACKUPS = "flare.putBackups";
+
   /** The node's resources, as {@code CPU=2.0,GPU=1.0}. */
   public static final String RESOURCES = "flare.resources";
 

@@ -883,7 +883,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           deadline == Long.MAX_VALUE
               ? Long.MAX_VALUE
               : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-      Result res = await(resultOf(r, lostBefore), left, r);
+      Result res = await(resultOf(r, lostBefore), left, timeoutMs, r);
       try {
         return (T) decode(res);
       } catch (io.flare.api.exception.ObjectLostException lost) {
@@ -1158,7 +1158,9 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return nf.result();
   }
 
-  private Result await(CompletableFuture<Result> f, long timeoutMs, ObjectRefImpl<?> ref) {
+  /** Waits {@code timeoutMs} (what is left of the caller's {@code requestedMs}) for a result. */
+  private Result await(
+      CompletableFuture<Result> f, long timeoutMs, long requestedMs, ObjectRefImpl<?> ref) {
     Result r = f.getNow(null);
     if (r != null) {
       return r;
@@ -1168,7 +1170,11 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return timeoutMs == Long.MAX_VALUE ? f.get() : f.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new GetTimeoutException(
-          "Timed out after " + timeoutMs + " ms waiting for object " + ref.getId() + describe(ref));
+          "Timed out after "
+              + requestedMs
+              + " ms waiting for object "
+              + ref.getId()
+              + describe(ref));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FlareException("Interrupted while waiting for object " + ref.getId(), e);
