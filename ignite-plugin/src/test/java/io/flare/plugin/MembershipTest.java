@@ -126,11 +126,7 @@ class MembershipTest {
                           cfg.setPluginConfigurations();
                         }));
         assertThat(t).as(client ? "client" : "server").isNotNull();
-        StringBuilder all = new StringBuilder();
-        for (Throwable x = t; x != null; x = x.getCause()) {
-          all.append(x.getMessage()).append('\n');
-        }
-        assertThat(all.toString()).contains("no Flare plugin").contains("dropin.jar");
+        assertThat(messages(t)).contains("no Flare plugin").contains("dropin.jar");
         assertThat(c.node(0).cluster().nodes()).hasSize(1);
       }
       FlareRuntime flare = IgniteFlare.attach(c.node(0));
