@@ -181,9 +181,11 @@ final class Actors implements ShardHosts.Listener {
 
   /**
    * How long a shard may stay without a live host, with the topology unchanged, before the oldest
-   * server redeploys it (Ignite re-places a departed node's singletons well within a second here).
+   * server redeploys it. Ignite re-places a departed node's singletons well within a second here;
+   * the margin is for a loaded cluster, where redeploying a shard Ignite is still placing would
+   * re-create its actors twice (two restarts used).
    */
-  static final long HOSTLESS_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  static final long HOSTLESS_GRACE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
   /**
    * Every second, on every server (each learns which shards were up), acted on by the oldest: a
