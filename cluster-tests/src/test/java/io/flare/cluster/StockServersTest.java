@@ -104,6 +104,43 @@ class StockServersTest {
         .isEqualTo(IntStream.range(0, 200).map(i -> i + 1000).boxed().toList());
   }
 
+  public static int square(int x) {
+    return x * x;
+  }
+
+  /** Calls Flare's static API from a thread the task starts itself (not a Flare thread). */
+  public static int squareFromOwnThread(int x) throws Exception {
+    int[] out = new int[1];
+    Exception[] failed = new Exception[1];
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                out[0] = Flare.get(Flare.task(StockServersTest::square, x).remote(), 60_000);
+              } catch (Exception e) {
+                failed[0] = e;
+              }
+            });
+    t.start();
+    t.join(90_000);
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return out[0];
+  }
+
+  /**
+   * On a server started by Ignite's command line (no {@code Flare.init} in its JVM), a thread a
+   * task starts itself (or a parallel stream's) may use Flare's static API: it goes to that node's
+   * Flare. Before, it failed with "Flare is not initialized".
+   */
+  @Test
+  @Order(2)
+  void threadsStartedByATaskOnAStockServer_mayUseFlaresStaticApi() {
+    assertThat(Flare.get(Flare.task(StockServersTest::squareFromOwnThread, 9).remote(), 90_000))
+        .isEqualTo(81);
+  }
+
   @Test
   @Order(3)
   void examples_runFromClientDriver_withTheSameResultsAsEmbedded() {

@@ -14,6 +14,7 @@ import io.flare.api.exception.FlareException;
 import io.flare.api.exception.FlareSerializationException;
 import io.flare.api.exception.GetTimeoutException;
 import io.flare.api.spi.ActorOptions;
+import io.flare.api.spi.FlareRuntimes;
 import io.flare.api.spi.TaskOptions;
 import io.flare.plugin.FlarePluginConfiguration;
 import io.flare.store.NestedRefs;
@@ -186,6 +187,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
           return false;
         };
     ignite.events().localListen(disconnectListener, EventType.EVT_CLIENT_NODE_DISCONNECTED);
+    FlareRuntimes.register(this);
   }
 
   /**
@@ -259,16 +261,39 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return s;
   }
 
-  /** The code space of the task or actor running on this thread, else this node's. */
+  /**
+   * The code space of the task or actor running on this thread; else, for a thread such a task
+   * started (it inherits the task's context class loader), the space of that loader's driver; else
+   * this node's.
+   */
   CodeSpace currentSpace() {
     TaskContext c = TaskContext.current();
-    return c == null ? localSpace : space(c.origin);
+    if (c != null) {
+      return space(c.origin);
+    }
+    UUID shipped = shippedOrigin();
+    return shipped == null ? localSpace : space(shipped);
   }
 
-  /** The origin of work submitted from this thread: its task's origin, else this node. */
+  /** The origin of work submitted from this thread (see {@link #currentSpace}). */
   UUID currentOrigin() {
     TaskContext c = TaskContext.current();
-    return c == null || c.origin == null ? localId : c.origin;
+    if (c != null) {
+      return c.origin == null ? localId : c.origin;
+    }
+    UUID shipped = shippedOrigin();
+    return shipped == null ? localId : shipped;
+  }
+
+  /** The driver whose shipped classes this thread's context class loader holds, or null. */
+  private UUID shippedOrigin() {
+    if (Thread.currentThread().getContextClassLoader() instanceof ShippingClassLoader s) {
+      CodeSpace known = spaces.get(s.origin());
+      if (known != null && known.loader == s) {
+        return s.origin();
+      }
+    }
+    return null;
   }
 
   private FlareSerializer serde() {
@@ -2191,6 +2216,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return;
     }
     running = false;
+    FlareRuntimes.unregister(this);
     transport.stop();
     actors.stop();
     try {

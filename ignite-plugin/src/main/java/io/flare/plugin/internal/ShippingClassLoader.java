@@ -21,6 +21,12 @@ final class ShippingClassLoader extends ClassLoader {
   private static final long TIMEOUT_MS = 30_000;
 
   private final UUID origin;
+
+  /** The driver node whose classes this loader fetches. */
+  UUID origin() {
+    return origin;
+  }
+
   private final BiFunction<UUID, String, CompletableFuture<byte[]>> fetch;
   private final java.util.List<String> allowedPrefixes;
 

@@ -88,9 +88,15 @@ final class Worker {
         FlareRuntimeSpi prevRt = FlareRuntimes.bindThread(node);
         TaskContext prevCtx =
             TaskContext.enter(new TaskContext(spec.id(), null, false, spec.origin()));
+        // The task's classes as context class loader: libraries that load classes by name find
+        // them, and threads the task starts inherit it (Flare's static API then finds the driver
+        // whose classes they run).
+        ClassLoader prevCl = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(node.space(spec.origin()).loader);
         try {
           result = node.runTask(spec);
         } finally {
+          Thread.currentThread().setContextClassLoader(prevCl);
           thread = null;
           TaskContext.exit(prevCtx);
           FlareRuntimes.restoreThread(prevRt);

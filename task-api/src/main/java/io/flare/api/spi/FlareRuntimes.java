@@ -14,14 +14,45 @@ public final class FlareRuntimes {
 
   private FlareRuntimes() {}
 
-  /** The runtime for the calling thread, or {@code null} when there is none. */
+  /** Every runtime running in this JVM (a node's, however it was started). */
+  private static final java.util.Set<FlareRuntimeSpi> RUNNING =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A runtime started in this JVM (by {@code Flare.init} or as an Ignite node's plugin). */
+  public static void register(FlareRuntimeSpi runtime) {
+    RUNNING.add(runtime);
+  }
+
+  /** A runtime that stopped. */
+  public static void unregister(FlareRuntimeSpi runtime) {
+    RUNNING.remove(runtime);
+  }
+
+  /**
+   * The runtime for the calling thread, or {@code null} when there is none: the runtime of the task
+   * or actor running on this thread, else the one {@code Flare.init} started, else the only one
+   * running in this JVM (a server started by Ignite's command line, used from a thread its task or
+   * actor started, such as a parallel stream's).
+   */
   public static FlareRuntimeSpi currentOrNull() {
     FlareRuntimeSpi rt = THREAD.get();
     if (rt != null && rt.isRunning()) {
       return rt;
     }
     FlareRuntimeSpi g = global;
-    return g != null && g.isRunning() ? g : null;
+    if (g != null && g.isRunning()) {
+      return g;
+    }
+    FlareRuntimeSpi only = null;
+    for (FlareRuntimeSpi r : RUNNING) {
+      if (r.isRunning()) {
+        if (only != null) {
+          return null; // several nodes in this JVM: which one is meant cannot be told
+        }
+        only = r;
+      }
+    }
+    return only;
   }
 
   /**
@@ -32,6 +63,14 @@ public final class FlareRuntimes {
   public static FlareRuntimeSpi current() {
     FlareRuntimeSpi rt = currentOrNull();
     if (rt == null) {
+      long running = RUNNING.stream().filter(FlareRuntimeSpi::isRunning).count();
+      if (running > 1) {
+        throw new IllegalStateException(
+            "Flare is not initialized on this thread, and "
+                + running
+                + " Flare nodes run in this JVM: call Flare from a task or actor of one of them,"
+                + " through IgniteFlare.attach(ignite) for a node, or call Flare.init() first");
+      }
       throw new IllegalStateException(
           "Flare is not initialized: call Flare.init() (or Flare.init(\"flare-client.xml\")) first");
     }
