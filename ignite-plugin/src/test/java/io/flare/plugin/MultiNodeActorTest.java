@@ -36,6 +36,21 @@ class MultiNodeActorTest {
     throw new AssertionError("actor on unknown node " + node);
   }
 
+  /** Waits (60 s at most) until the counter answers {@code value}; calls failing meanwhile. */
+  private static void awaitValue(
+      FlareRuntime flare, ActorHandle<Counter> a, int value, String what) {
+    Await.until(
+        what,
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            return flare.get(a.task(Counter::getValue).remote(), 5000) == value;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
+  }
+
   @Test
   void actors_spreadOverServers_andAreReachableFromAClient() {
     try (TestCluster c = TestCluster.start("actors", 3)) {
@@ -144,16 +159,7 @@ class MultiNodeActorTest {
       c.stop(host);
       ActorHandle<Counter> s = survivor;
       // re-created by its constructor: the state starts again from 100
-      Await.until(
-          "the actor answers from another node",
-          Duration.ofSeconds(60),
-          () -> {
-            try {
-              return flare.get(s.task(Counter::getValue).remote(), 5000) == 100;
-            } catch (RuntimeException e) {
-              return false;
-            }
-          });
+      awaitValue(flare, s, 100, "the actor answers from another node");
       assertThat(flare.get(s.task(Counter::restarted).remote())).isTrue();
       assertThat(hostIndex(c, flare, s)).isNotEqualTo(host);
       ActorHandle<Counter> m = mortal;
@@ -190,16 +196,7 @@ class MultiNodeActorTest {
                               .watchesShardUp(shard)));
       c.nodes().get(0).services().cancel(io.flare.actor.ActorDirectory.SHARD_PREFIX + shard);
       long cancelled = System.nanoTime();
-      Await.until(
-          "the actor of the lost shard answers again",
-          Duration.ofSeconds(60),
-          () -> {
-            try {
-              return flare.get(a.task(Counter::getValue).remote(), 5000) == 100;
-            } catch (RuntimeException e) {
-              return false;
-            }
-          });
+      awaitValue(flare, a, 100, "the actor of the lost shard answers again");
       System.out.printf(
           "lost shard deployed again, its actor answering %.1f s after the loss%n",
           (System.nanoTime() - cancelled) / 1e9);

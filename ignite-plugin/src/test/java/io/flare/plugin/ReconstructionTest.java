@@ -182,7 +182,7 @@ class ReconstructionTest {
           Duration.ofSeconds(30),
           () -> server.lineageTable().size() == before);
       assertThat(server.store().size()).as("its stored results are freed too").isZero();
-      assertThat(held).hasSize(10);
+      java.lang.ref.Reference.reachabilityFence(held); // the driver held its refs until it left
     }
   }
 }

@@ -143,7 +143,6 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             config.getPutBackups(),
             config.getChunkSize(),
             config.isOwnDataRegion(),
-            config.effectiveStoreMaxSize(),
             executors.store,
             config.effectiveChunkCacheSize());
     this.store.onShortOfRoom(this::askEveryoneToCollect);

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.CacheException;
-import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteException;
@@ -90,10 +89,6 @@ public final class ObjectStore {
   private final IgniteCache<ChunkKey, byte[]> puts;
   private final int chunkSize;
   private final long maxSize;
-  private final boolean ownRegion;
-
-  /** The data region holding the store on this node. */
-  private final String region;
 
   private final int[] affinityForPartition;
   private final AtomicLong gcRequests = new AtomicLong();
@@ -115,7 +110,6 @@ public final class ObjectStore {
       int putBackups,
       int chunkSize,
       boolean ownRegion,
-      long maxSize,
       java.util.concurrent.Executor pool,
       long chunkCacheBytes) {
     this.ignite = ignite;
@@ -123,11 +117,10 @@ public final class ObjectStore {
     this.hot = new ChunkCache(chunkCacheBytes);
     this.ledger = RoomLedger.of(ignite);
     this.chunkSize = chunkSize;
-    this.ownRegion = ownRegion;
-    // With ownDataRegion=false the store lives in the default region, and its room is that
-    // region's (shared with the node's other caches); it is checked all the same.
-    this.region = ownRegion ? REGION : StoreRoom.defaultRegion(ignite).getName();
-    this.maxSize = ownRegion ? maxSize : StoreRoom.defaultRegion(ignite).getMaxSize();
+    // The configured size of the region holding the store: Flare's own, or with
+    // ownDataRegion=false the default region (shared with the node's other caches, checked all the
+    // same).
+    this.maxSize = StoreRoom.storeRegion(ignite).getMaxSize();
     this.results = ignite.getOrCreateCache(cacheConfig(RESULTS_CACHE, 0, ownRegion));
     this.puts = ignite.getOrCreateCache(cacheConfig(PUTS_CACHE, putBackups, ownRegion));
     this.affinityForPartition = affinityTable(ignite.affinity(RESULTS_CACHE));
@@ -162,7 +155,7 @@ public final class ObjectStore {
             new org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction(
                 false, PARTITIONS))
         .setNodeFilter(new FlareNodeFilter())
-        .setInterceptor(new StoreRoom.RoomGuard(ownRegion ? REGION : null));
+        .setInterceptor(new StoreRoom.RoomGuard());
     if (ownRegion) {
       cfg.setDataRegionName(REGION);
     }
@@ -227,12 +220,8 @@ public final class ObjectStore {
     if (ignite.cluster().localNode().isClient()) {
       return Long.MAX_VALUE;
     }
-    DataRegionMetrics m = ignite.dataRegionMetrics(region);
-    if (m == null) {
-      return Long.MAX_VALUE;
-    }
-    long used = m.getTotalUsedPages() * (long) m.getPageSize();
-    return Math.max(0, maxSize - used);
+    long[] room = StoreRoom.rawRoom(ignite);
+    return room == null ? Long.MAX_VALUE : Math.max(0, room[0]);
   }
 
   /**

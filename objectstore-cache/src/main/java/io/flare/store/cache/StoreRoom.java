@@ -35,14 +35,7 @@ final class StoreRoom {
     /** Starts the message of a refusal. */
     static final String FULL = "Flare object store full";
 
-    /** The region to watch, or null for the node's default region (ownDataRegion=false). */
-    private final String region;
-
     @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
-
-    RoomGuard(String region) {
-      this.region = region;
-    }
 
     @Override
     public byte[] onBeforePut(javax.cache.Cache.Entry<ChunkKey, byte[]> entry, byte[] newVal) {
@@ -55,7 +48,7 @@ final class StoreRoom {
         return newVal; // a writer on this node reserved this chunk's room (with a larger margin)
       }
       RoomLedger.releaseGuardTicket(); // left by an update on this thread that did not complete
-      long[] room = rawRoom(node, region != null ? region : defaultRegion(node).getName());
+      long[] room = rawRoom(node);
       if (room == null) {
         return newVal;
       }
@@ -95,58 +88,43 @@ final class StoreRoom {
   }
 
   /**
-   * The data region that holds the store on {@code node}: Flare's own ({@link ObjectStore#REGION})
-   * when the node configures it, else (ownDataRegion=false) the node's default region.
+   * The configuration of the data region that holds the store on {@code node}: Flare's own ({@link
+   * ObjectStore#REGION}) when the node configures it, else (ownDataRegion=false) the node's default
+   * region (Ignite's defaults when the node sets none). The one place that decides it: the store,
+   * its cache guard and the room probe all read their room from this region.
    */
-  static String storeRegion(Ignite node) {
-    var storage = node.configuration().getDataStorageConfiguration();
-    if (storage != null && storage.getDataRegionConfigurations() != null) {
-      for (DataRegionConfiguration r : storage.getDataRegionConfigurations()) {
-        if (ObjectStore.REGION.equals(r.getName())) {
-          return ObjectStore.REGION;
-        }
-      }
-    }
-    return defaultRegion(node).getName();
-  }
-
-  /** The node's default data region's configuration (Ignite's defaults when it sets none). */
-  static DataRegionConfiguration defaultRegion(Ignite node) {
+  static DataRegionConfiguration storeRegion(Ignite node) {
     var storage = node.configuration().getDataStorageConfiguration();
     if (storage == null) {
       storage = new org.apache.ignite.configuration.DataStorageConfiguration();
+    }
+    if (storage.getDataRegionConfigurations() != null) {
+      for (DataRegionConfiguration r : storage.getDataRegionConfigurations()) {
+        if (ObjectStore.REGION.equals(r.getName())) {
+          return r;
+        }
+      }
     }
     return storage.getDefaultDataRegionConfiguration();
   }
 
   /**
-   * {free, max} bytes of data region {@code region} on {@code node} less what its store has
-   * promised to chunks being written ({@link RoomLedger}), or null if unknown.
+   * {free, max} bytes of the store's region on {@code node} less what its store has promised to
+   * chunks being written ({@link RoomLedger}), or null if unknown.
    */
-  static long[] room(Ignite node, String region) {
-    long[] room = rawRoom(node, region);
+  static long[] room(Ignite node) {
+    long[] room = rawRoom(node);
     if (room != null) {
       room[0] -= RoomLedger.of(node).reserved();
     }
     return room;
   }
 
-  /** {free, max} bytes of data region {@code region} on {@code node}, or null if unknown. */
-  static long[] rawRoom(Ignite node, String region) {
-    var storage = node.configuration().getDataStorageConfiguration();
-    long cap = -1;
-    if (storage != null && storage.getDataRegionConfigurations() != null) {
-      for (DataRegionConfiguration r : storage.getDataRegionConfigurations()) {
-        if (region.equals(r.getName())) {
-          cap = r.getMaxSize();
-        }
-      }
-    }
-    DataRegionConfiguration dflt = defaultRegion(node);
-    if (cap <= 0 && region.equals(dflt.getName())) {
-      cap = dflt.getMaxSize();
-    }
-    DataRegionMetrics m = node.dataRegionMetrics(region);
+  /** {free, max} bytes of the store's region on {@code node}, or null if unknown. */
+  static long[] rawRoom(Ignite node) {
+    DataRegionConfiguration region = storeRegion(node);
+    long cap = region.getMaxSize();
+    DataRegionMetrics m = node.dataRegionMetrics(region.getName());
     if (cap <= 0 || m == null) {
       return null;
     }
@@ -165,7 +143,7 @@ final class StoreRoom {
 
     @Override
     public long[] call() {
-      return room(ignite, storeRegion(ignite));
+      return room(ignite);
     }
   }
 
