@@ -38,6 +38,7 @@ public final class Benchmarks {
     // The object store's throughput: embedded, then from a client JVM to a server JVM.
     for (Side side : List.of(Side.EMBEDDED, Side.CLIENT_JVM)) {
       all.add(SingleClientGigabytes.put(side));
+      all.add(SingleClientGigabytes.putStored(side));
       all.add(SingleClientGigabytes.get(side));
       all.add(SingleClientGigabytes.getCold(side));
     }

@@ -2,6 +2,7 @@ package io.flare.bench;
 
 import io.flare.api.ObjectRef;
 import io.flare.plugin.FlareRuntime;
+import io.flare.plugin.internal.FlareNode;
 import io.flare.plugin.internal.IgniteRuntimeFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,14 @@ import java.util.Locale;
  * {@code single_client_put_gigabytes} and {@code single_client_get_gigabytes}: GB/s (10^9 bytes) of
  * one {@code flare.put} of a {@code long[]} of {@value #BYTES} bytes (100 MiB; Ray uses 800 MB),
  * and of one {@code flare.get} of such a value put just before. Flare streams the array into its
- * off-heap store in chunks (4 MiB by default) and back; the node that put it also keeps the chunks
- * in its chunk cache on the heap (as Ray's driver reads its own put from its node's object store),
- * so {@code get} right after {@code put} decodes from the heap. {@code
+ * off-heap store in chunks (4 MiB by default) and back. With Flare's default settings the put
+ * returns once the chunks are made in the driver's heap and writes them to the store in the
+ * background ({@code putWriteBehindSize}); {@code single_client_put_gigabytes} times the put until
+ * it returns (Ray's figure: its put returns once the value is in the local object store), {@code
+ * single_client_put_gigabytes_stored} until every chunk is stored, and every round's value is
+ * stored in full before the next round begins, outside the timing. The node that put it also keeps
+ * the chunks in its chunk cache on the heap (as Ray's driver reads its own put from its node's
+ * object store), so {@code get} right after {@code put} decodes from the heap. {@code
  * single_client_get_gigabytes_cold} empties the driver's chunk cache before the timed {@code get}:
  * every chunk is read from the off-heap store (embedded) or fetched from the server (client JVM),
  * which is what the first read of a value made elsewhere costs. Peer: a raw single-entry {@code
@@ -38,24 +44,36 @@ public final class SingleClientGigabytes extends PairedBenchmark {
 
   private final boolean put;
   private final boolean cold;
+  private final boolean untilStored;
 
-  private SingleClientGigabytes(String name, boolean put, boolean cold, Side side) {
+  private SingleClientGigabytes(
+      String name, boolean put, boolean cold, boolean untilStored, Side side) {
     super(name, "GB/s", side);
     this.put = put;
     this.cold = cold;
+    this.untilStored = untilStored;
   }
 
+  /** Until {@code put} returns (as Ray's figure: the value is in the driver's node). */
   public static SingleClientGigabytes put(Side side) {
-    return new SingleClientGigabytes("single_client_put_gigabytes", true, false, side);
+    return new SingleClientGigabytes("single_client_put_gigabytes", true, false, false, side);
+  }
+
+  /**
+   * Until the value is stored in the cluster's store: {@code put}, then {@code awaitStored} (the
+   * same as {@code put} alone when the put was not written behind).
+   */
+  public static SingleClientGigabytes putStored(Side side) {
+    return new SingleClientGigabytes("single_client_put_gigabytes_stored", true, false, true, side);
   }
 
   public static SingleClientGigabytes get(Side side) {
-    return new SingleClientGigabytes("single_client_get_gigabytes", false, false, side);
+    return new SingleClientGigabytes("single_client_get_gigabytes", false, false, false, side);
   }
 
   /** A get with the driver's chunk cache emptied first. */
   public static SingleClientGigabytes getCold(Side side) {
-    return new SingleClientGigabytes("single_client_get_gigabytes_cold", false, true, side);
+    return new SingleClientGigabytes("single_client_get_gigabytes_cold", false, true, false, side);
   }
 
   @Override
@@ -71,6 +89,7 @@ public final class SingleClientGigabytes extends PairedBenchmark {
   @Override
   protected Trial flare(Driver driver, Settings settings) throws Exception {
     FlareRuntime flare = driver.flare();
+    FlareNode node = IgniteRuntimeFactory.nodeOf(driver.ignite());
     long[] value = new long[LONGS];
     for (int i = 0; i < LONGS; i++) {
       value[i] = i;
@@ -86,7 +105,14 @@ public final class SingleClientGigabytes extends PairedBenchmark {
           awaitFreed(driver);
           long t0 = System.nanoTime();
           last = flare.put(value);
-          return gbPerSecond(System.nanoTime() - t0);
+          if (untilStored) {
+            node.awaitStored(last, 60_000);
+          }
+          long nanos = System.nanoTime() - t0;
+          // every round's value is stored in full before the next round, outside the timing: a
+          // value dropped while written would be given up, saving the rest of its write
+          node.awaitStored(last, 60_000);
+          return gbPerSecond(nanos);
         }
 
         @Override
@@ -105,6 +131,7 @@ public final class SingleClientGigabytes extends PairedBenchmark {
         Measure.heapUsedMbAfterGc();
         awaitFreed(driver);
         held = flare.put(value);
+        node.awaitStored(held, 60_000); // a get of a stored value, as a later get would be
         if (cold) {
           IgniteRuntimeFactory.nodeOf(driver.ignite()).store().clearChunkCache();
         }

@@ -53,6 +53,7 @@ public class FlarePluginConfiguration implements PluginConfiguration {
   private int putBackups = DEFAULT_PUT_BACKUPS;
   private int chunkSize = DEFAULT_CHUNK_SIZE;
   private long chunkCacheSize = -1;
+  private long putWriteBehindSize = -1;
   private int pageSize;
   private int inlineThreshold = DEFAULT_INLINE_THRESHOLD;
   private int workerThreads;
@@ -105,6 +106,13 @@ public class FlarePluginConfiguration implements PluginConfiguration {
               + (defaultChunkCacheSize() >> 20)
               + " MiB here), 0 (off) or a size in bytes, got "
               + chunkCacheSize);
+    }
+    if (putWriteBehindSize < -1) {
+      throw new IllegalArgumentException(
+          "FlarePluginConfiguration.putWriteBehindSize must be -1 (default: "
+              + (defaultChunkCacheSize() >> 20)
+              + " MiB here), 0 (off: put returns once the value is stored) or a size in bytes, got "
+              + putWriteBehindSize);
     }
     if (inlineThreshold < 0 || inlineThreshold > (16 << 20)) {
       throw new IllegalArgumentException(
@@ -178,6 +186,39 @@ public class FlarePluginConfiguration implements PluginConfiguration {
   /** The chunk cache size in force. */
   public long effectiveChunkCacheSize() {
     return chunkCacheSize < 0 ? defaultChunkCacheSize() : chunkCacheSize;
+  }
+
+  /**
+   * Bytes of heap for large {@code put} values still being written to the store, -1 for the default
+   * (as {@link #defaultChunkCacheSize()}: an eighth of the heap, at most 256 MiB), 0 to turn
+   * writing behind off.
+   *
+   * <p>A {@code put} of a large primitive array ({@code long[]}, {@code double[]}, {@code byte[]}
+   * …, bigger than {@link #getInlineThreshold()}) returns once the value is encoded in this node's
+   * heap, as Ray's {@code put} returns once the value is in the local object store; the store's
+   * threads then write it to the cluster's store. Until they have, the value is read on this node
+   * from the heap, and tasks and actor calls that take it as an argument, and other nodes that read
+   * it, wait for the write. A value that would take this node past the limit, or that the nodes
+   * meant to hold it may lack room for, is written before {@code put} returns, as with 0. A write
+   * that fails after {@code put} returned (a store filled by others meanwhile) fails the value from
+   * then on: its {@code get}, the tasks that take it and {@code FlareNode.awaitStored} throw a
+   * {@code FlareException} that says why (reads on the owner before that got the value from its
+   * heap). Values freed while written are never stored, and a node that stops gives up its
+   * unwritten values (it owned them: they would be freed). Other {@code put} values and all task
+   * results are always stored before they are acknowledged.
+   */
+  public long getPutWriteBehindSize() {
+    return putWriteBehindSize;
+  }
+
+  public FlarePluginConfiguration setPutWriteBehindSize(long putWriteBehindSize) {
+    this.putWriteBehindSize = putWriteBehindSize;
+    return this;
+  }
+
+  /** The write-behind limit in force. */
+  public long effectivePutWriteBehindSize() {
+    return putWriteBehindSize < 0 ? defaultChunkCacheSize() : putWriteBehindSize;
   }
 
   /** Object store size in bytes, 0 for the default. */

@@ -112,6 +112,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private volatile String stopReason;
 
   private final int inlineThreshold;
+
+  /** Heap for put values written in the background; 0: puts return once stored. */
+  private final long writeBehindSize;
+
   private volatile boolean running = true;
   private volatile boolean ownsIgnite;
 
@@ -131,6 +135,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     this.localId = ignite.cluster().localNode().id();
     this.localIdString = localId.toString();
     this.inlineThreshold = config.getInlineThreshold();
+    this.writeBehindSize = config.effectivePutWriteBehindSize();
     ClassLoader cl = ignite.configuration().getClassLoader();
     if (cl == null) {
       cl = Thread.currentThread().getContextClassLoader();
@@ -712,6 +717,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   private void freeNow(Entry e) {
     if (!e.isReferenced() && entries.remove(e.id, e)) {
       releaseContained(e.takeContainedForFree());
+      ObjectStore.PendingWrite w = e.writing;
+      if (w != null) {
+        w.cancel(); // what it wrote goes; a write that ended meanwhile is freed by writtenBehind
+      }
       if (e.isDone()) {
         Result r = e.result.getNow(null);
         freeStored(r);
@@ -767,9 +776,19 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
   public <T> ObjectRef<T> put(T value) {
     checkRunning();
     ObjectId id = ids.next();
+    Entry e = new Entry(id, null);
+    ObjectStore.PendingWrite w = writeBehind(id, value);
+    if (w != null) {
+      // Readable here at once, from this node's heap; elsewhere (tasks, borrowers) once stored.
+      e.early = new Result.Stored(w.location());
+      e.writing = w;
+      e.wroteBehind = true;
+      entries.put(id, e);
+      w.done().whenComplete((loc, ex) -> writtenBehind(e, loc, ex));
+      return new ObjectRefImpl<>(id, localId, this);
+    }
     List<Message.Contained> nested = new ArrayList<>(0);
     Result r = encodeValue(id, value, true, nested);
-    Entry e = new Entry(id, null);
     e.result.complete(r);
     if (!nested.isEmpty()) {
       retain(nested); // refs inside a put value live as long as the value
@@ -779,21 +798,90 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return new ObjectRefImpl<>(id, localId, this);
   }
 
+  /**
+   * Starts writing a large primitive array {@code put} in the background (see {@link
+   * FlarePluginConfiguration#getPutWriteBehindSize()}), or returns null for a write before {@code
+   * put} returns.
+   */
+  private ObjectStore.PendingWrite writeBehind(ObjectId id, Object value) {
+    if (writeBehindSize <= 0) {
+      return null;
+    }
+    long size = FlareSerializer.arraySerializedSize(value);
+    if (size <= inlineThreshold) {
+      return null;
+    }
+    return store.writeBehind(
+        id,
+        size,
+        (offset, dst) -> FlareSerializer.encodeArrayRange(value, offset, dst),
+        writeBehindSize);
+  }
+
+  /** A put value written in the background is stored (or could not be, or was freed meanwhile). */
+  private void writtenBehind(Entry e, StoredLocation loc, Throwable ex) {
+    Result r;
+    if (ex == null) {
+      r = new Result.Stored(loc);
+    } else if (ex instanceof java.util.concurrent.CancellationException) {
+      r = lost(e.id, "it was freed: no ObjectRef to it remained on its owner");
+    } else {
+      r =
+          new Result.Failed(
+              ErrorInfo.of(
+                  ErrorInfo.Kind.SYSTEM,
+                  null,
+                  localIdString,
+                  "The put value "
+                      + e.id
+                      + " could not be stored after put returned: "
+                      + ex.getMessage()));
+    }
+    e.writing = null;
+    e.result.complete(r);
+    e.early = null;
+    if (ex == null && entries.get(e.id) != e) {
+      freeStored(r); // freed while it was written
+    }
+  }
+
+  /**
+   * The value of {@code ref} for a read on this node: a {@code put} value still being written in
+   * the background is read here from this node's heap.
+   */
   private CompletableFuture<Result> resultOf(ObjectRefImpl<?> ref) {
-    return resultOf(ref, false);
+    return resultOf(ref, false, false);
   }
 
   private CompletableFuture<Result> resultOf(ObjectRefImpl<?> ref, boolean lostBefore) {
+    return resultOf(ref, lostBefore, false);
+  }
+
+  /**
+   * The value of {@code ref} once it can be read anywhere: for a task or actor call that takes it
+   * as an argument (they may run on other nodes, which read it from the store).
+   */
+  private CompletableFuture<Result> storedResultOf(ObjectRefImpl<?> ref) {
+    return resultOf(ref, false, true);
+  }
+
+  private CompletableFuture<Result> resultOf(
+      ObjectRefImpl<?> ref, boolean lostBefore, boolean storedOnly) {
     ObjectId id = ref.objectId();
     if (lostBefore && !ref.owner().equals(localId)) {
       return refetch(ref.owner(), id);
     }
     if (ref.owner().equals(localId)) {
       Entry e = entries.get(id);
-      return e != null
-          ? e.result
-          : CompletableFuture.completedFuture(
-              lost(id, "it was freed: no ObjectRef to it remained on its owner"));
+      if (e == null) {
+        return CompletableFuture.completedFuture(
+            lost(id, "it was freed: no ObjectRef to it remained on its owner"));
+      }
+      Result early = e.early;
+      CompletableFuture<Result> stored = e.result;
+      return early != null && !stored.isDone() && !storedOnly
+          ? CompletableFuture.completedFuture(early)
+          : stored;
     }
     Fetch f = fetches.get(id);
     if (f == null) {
@@ -1002,9 +1090,37 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     }
   }
 
+  /**
+   * Waits until the value of {@code ref} can be read on any node: for a {@code put} value this node
+   * still writes in the background, until every chunk is stored (with its backups); for any other
+   * ref, until it is ready, as {@code get} would wait. Throws the value's error if it has one (for
+   * a put value: why it could not be stored), {@link GetTimeoutException} when the time runs out.
+   */
+  public void awaitStored(ObjectRef<?> ref, long timeoutMs) {
+    checkRunning();
+    checkTimeout(timeoutMs);
+    ObjectRefImpl<?> r = asRef(ref);
+    Result res = await(storedResultOf(r), timeoutMs, timeoutMs, r);
+    if (res instanceof Result.Failed) {
+      decode(res); // throws the error
+    }
+  }
+
+  /**
+   * Diagnostics: true if {@code ref} is a {@code put} value this node owns whose {@code put}
+   * returned before it was stored (written behind), whether or not the write has ended since.
+   */
+  public boolean isWrittenBehind(ObjectRef<?> ref) {
+    Entry e = entries.get(asRef(ref).objectId());
+    return e != null && e.wroteBehind;
+  }
+
   /** Where an owned object's value is stored, or {@code null} if it is inline or pending. */
   public StoredLocation storedLocationOf(ObjectRef<?> ref) {
     Entry e = entries.get(asRef(ref).objectId());
+    if (e != null && e.writing != null) {
+      awaitStored(ref, UNBOUNDED_MS);
+    }
     Result r = e == null ? null : e.result.getNow(null);
     return r instanceof Result.Stored s ? s.location() : null;
   }
@@ -1611,7 +1727,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     for (int i = 0; i < encoded.length; i++) {
       if (encoded[i] instanceof ObjectRefImpl<?> dep) {
         int pos = i;
-        resultOf(dep)
+        storedResultOf(dep)
             .whenComplete(
                 (res, ex) -> {
                   if (res instanceof Result.Failed f) {
@@ -1703,7 +1819,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
             }
           }
         }
-        resultOf(dep).whenComplete((res, ex) -> onArgReady(e, pos, res));
+        storedResultOf(dep).whenComplete((res, ex) -> onArgReady(e, pos, res));
       }
     }
     return result;

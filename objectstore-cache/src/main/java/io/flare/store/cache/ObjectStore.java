@@ -354,6 +354,160 @@ public final class ObjectStore {
     return (StoredLocation) s.finish();
   }
 
+  /** {@code put} values whose chunks are being written in the background, by id. */
+  private final java.util.concurrent.ConcurrentHashMap<ObjectId, PendingWrite> pendingWrites =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Bytes of the values in {@link #pendingWrites}: held in this node's heap until stored. */
+  private final AtomicLong pendingBytes = new AtomicLong();
+
+  /**
+   * Starts storing a {@code put} value of {@code size} bytes in the background. Its chunks are made
+   * now, by this thread and the store's threads, and this node reads the value from them at once;
+   * the store's threads then write them to the cache, and {@link PendingWrite#done()} completes
+   * with the value's location once every chunk is stored (with its backups).
+   *
+   * <p>Returns null, having stored nothing, when the value should rather be written before the put
+   * returns: when more than {@code maxPending} bytes would then wait in this node's heap, or when
+   * the nodes that will hold it may lack room for it (the caller's own write then collects garbage
+   * and, failing that, says why).
+   */
+  public PendingWrite writeBehind(ObjectId id, long size, ChunkEncoder encoder, long maxPending) {
+    if (closed || maxPending <= 0 || size > maxPending) {
+      return null;
+    }
+    long cur;
+    do {
+      cur = pendingBytes.get();
+      if (cur + size > maxPending) {
+        return null;
+      }
+    } while (!pendingBytes.compareAndSet(cur, cur + size));
+    boolean started = false;
+    RoomLedger.Ticket room = null;
+    try {
+      Sink sink = new Sink(id, true, -1, size, true);
+      if (sink.local) {
+        // the whole value's room, promised until it is stored: every writer here sees it
+        room = ledger.tryReserve(size, freeBytes(), margin(maxSize));
+        if (room == null) {
+          return null;
+        }
+      }
+      // elsewhere: room for this value beyond what this node's other values there will take
+      long need = size + size / 8;
+      if (reserveOnOwners(sink.affinity, need, false, true, cur + cur / 8) != null) {
+        return null;
+      }
+      int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
+      byte[][] chunks = new byte[n][];
+      int size0 = chunkSize;
+      try {
+        new Parallel(
+                pool,
+                0,
+                n,
+                i -> {
+                  long offset = (long) i * size0;
+                  byte[] c = new byte[(int) Math.min(size0, size - offset)];
+                  encoder.fill(offset, c);
+                  chunks[i] = c;
+                })
+            .run(Math.min(n, CORES));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      PendingWrite w = new PendingWrite(sink, chunks, size, room);
+      pendingWrites.put(id, w);
+      try {
+        pool.execute(w::writeNow);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        pendingWrites.remove(id, w);
+        return null; // the node is stopping: the caller's write says so
+      }
+      started = true;
+      return w;
+    } finally {
+      if (!started) {
+        pendingBytes.addAndGet(-size);
+        if (room != null) {
+          room.close();
+        }
+      }
+    }
+  }
+
+  /** A {@code put} value being written to the store in the background ({@link #writeBehind}). */
+  public final class PendingWrite {
+    private final Sink sink;
+    private final long size;
+    private final StoredLocation planned;
+    private final java.util.concurrent.CompletableFuture<StoredLocation> done =
+        new java.util.concurrent.CompletableFuture<>();
+    private final RoomLedger.Ticket room;
+    private volatile byte[][] chunks;
+    private volatile boolean cancelled;
+
+    PendingWrite(Sink sink, byte[][] chunks, long size, RoomLedger.Ticket room) {
+      this.sink = sink;
+      this.chunks = chunks;
+      this.size = size;
+      this.room = room;
+      this.planned =
+          new StoredLocation(
+              sink.id, size, chunks.length, chunkSize, sink.affinity, true, sink.version);
+    }
+
+    /**
+     * Where the value is read from on this node while it is written (and, unless the partition it
+     * was meant for is lost meanwhile, where it will be stored).
+     */
+    public StoredLocation location() {
+      return planned;
+    }
+
+    /**
+     * Completes with the value's location once every chunk is stored, or exceptionally: with a
+     * {@link java.util.concurrent.CancellationException} when it was {@linkplain #cancel()
+     * cancelled}, else with the {@link FlareException} that says why it could not be stored. What
+     * was written of a value that failed is removed again.
+     */
+    public java.util.concurrent.CompletableFuture<StoredLocation> done() {
+      return done;
+    }
+
+    /** Stops the write (the value was freed): chunks not yet written never are, the others go. */
+    public void cancel() {
+      cancelled = true;
+    }
+
+    byte[] chunk(StoredLocation loc, int i) {
+      byte[][] cs = chunks;
+      return cs != null && loc.version() == sink.version ? cs[i] : null;
+    }
+
+    private void writeNow() {
+      try {
+        sink.writeChunks(size, i -> chunks[i], () -> cancelled, room);
+        done.complete((StoredLocation) sink.finish());
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      } finally {
+        pendingWrites.remove(sink.id, this);
+        chunks = null;
+        pendingBytes.addAndGet(-size);
+        if (room != null) {
+          room.close();
+        }
+      }
+    }
+  }
+
+  /** Bytes of {@code put} values this node is still writing in the background. */
+  public long pendingWriteBytes() {
+    return pendingBytes.get();
+  }
+
   /** Stores {@code data} whole (a convenience over {@link #sink}). */
   public StoredLocation write(ObjectId id, byte[] data, boolean put) {
     Sink s = sink(id, put, -1, data.length);
@@ -379,17 +533,29 @@ public final class ObjectStore {
    * with affinity {@code aff}; returns null, or the refusal's words for a node without room.
    */
   private String reserveOnBackups(int aff, long bytes, boolean probeAgain) {
+    return reserveOnOwners(aff, bytes, probeAgain, false, 0);
+  }
+
+  /**
+   * As {@link #reserveOnBackups}; with {@code primaryToo} on the primary as well when it is another
+   * node (a local primary is checked by the ledger). Each node must have {@code headroom} bytes
+   * more than it is asked for (room that writes not yet landed will take).
+   */
+  private String reserveOnOwners(
+      int aff, long bytes, boolean probeAgain, boolean primaryToo, long headroom) {
     Collection<ClusterNode> owners =
         ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
     boolean primary = true;
     for (ClusterNode n : owners) {
       if (primary) { // the primary is checked by its guard (or, here, by ensureRoom)
         primary = false;
-        continue;
+        if (!primaryToo || n.isLocal()) {
+          continue;
+        }
       }
       if (n.isLocal()) {
         long free = freeBytes() - ledger.reserved();
-        if (free < bytes + margin(maxSize)) {
+        if (free < bytes + headroom + margin(maxSize)) {
           return StoreRoom.fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
         }
         continue;
@@ -398,7 +564,7 @@ public final class ObjectStore {
       long[] b = backupBudgets.get(n.id());
       boolean stale;
       synchronized (backupBudgets) {
-        stale = probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes;
+        stale = probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes + headroom;
       }
       if (stale) { // ask the node outside any lock: a compute call waits for the network
         long[] room = probe(n);
@@ -409,7 +575,7 @@ public final class ObjectStore {
         backupBudgets.put(n.id(), b);
       }
       synchronized (backupBudgets) {
-        if (b[0] < bytes) {
+        if (b[0] < bytes + headroom) {
           return StoreRoom.fullMessage(
               n.id(), new long[] {b[0] + margin(b[2]), b[2]}, "a backup of " + bytes);
         }
@@ -544,6 +710,33 @@ public final class ObjectStore {
      * after.
      */
     public void writeAll(long size, ChunkEncoder encoder) {
+      int size0 = chunkSize;
+      writeChunks(
+          size,
+          i -> {
+            long offset = (long) i * size0;
+            byte[] c = new byte[(int) Math.min(size0, size - offset)];
+            encoder.fill(offset, c);
+            return c;
+          },
+          null,
+          null);
+    }
+
+    /**
+     * As {@link #writeAll}, with chunk {@code i} made by {@code chunkAt} (on the thread that writes
+     * it). With {@code cancelled}, a background write ({@link #writeBehind}): the room on the
+     * backup nodes was reserved for the whole value before, and so was this node's if {@code
+     * prepaid} is set; a chunk the storing node has no room for waits for garbage to be collected
+     * as the first does; the write stops early, removing what it wrote, once {@code cancelled} says
+     * so.
+     */
+    void writeChunks(
+        long size,
+        java.util.function.IntFunction<byte[]> chunkAt,
+        java.util.function.BooleanSupplier cancelled,
+        RoomLedger.Ticket prepaid) {
+      boolean backupsReserved = cancelled != null;
       if (chunks != 0 || pos != 0) {
         throw new IllegalStateException("writeAll on a sink that was written to");
       }
@@ -551,10 +744,10 @@ public final class ObjectStore {
       buf = new byte[0];
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
       try {
-        byte[] first = new byte[(int) Math.min(chunkSize, size)];
-        encoder.fill(0, first);
-        try (RoomLedger.Ticket room = roomFor(local, id, first.length, 0, size)) {
-          if (put) {
+        byte[] first = chunkAt.apply(0);
+        try (RoomLedger.Held room =
+            prepaid != null ? prepaid.lend() : roomFor(local, id, first.length, 0, size)) {
+          if (put && !backupsReserved) {
             ensureBackupRoom(first.length, true);
           }
           putChunk(first);
@@ -571,14 +764,25 @@ public final class ObjectStore {
                 1,
                 n,
                 i -> {
+                  if (cancelled != null && cancelled.getAsBoolean()) {
+                    throw new java.util.concurrent.CancellationException(
+                        "object " + id + " was freed while it was being written");
+                  }
+                  byte[] c = chunkAt.apply(i);
                   long offset = (long) i * size0;
-                  byte[] c = new byte[(int) Math.min(size0, size - offset)];
-                  encoder.fill(offset, c);
-                  try (RoomLedger.Ticket room = roomFor(local, id, c.length, offset, size)) {
-                    if (put) {
+                  try (RoomLedger.Held room =
+                      prepaid != null
+                          ? prepaid.lend()
+                          : roomFor(local, id, c.length, offset, size)) {
+                    if (put && !backupsReserved) {
                       ensureBackupRoom(c.length, false);
                     }
-                    cache(put).put(new ChunkKey(id.hi(), id.lo(), i, aff), c);
+                    ChunkKey key = new ChunkKey(id.hi(), id.lo(), i, aff);
+                    if (cancelled == null) {
+                      cache(put).put(key, c);
+                    } else {
+                      putWaitingForRoom(key, c);
+                    }
                   }
                   if (hot.enabled()) {
                     hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, i), c);
@@ -587,6 +791,10 @@ public final class ObjectStore {
             .run(Math.min(n - 1, local ? CORES : PIPELINE));
         chunks = n;
         written = size;
+      } catch (java.util.concurrent.CancellationException e) {
+        chunks = n;
+        abortQuietly();
+        throw e;
       } catch (RuntimeException e) {
         chunks = n; // written in any order: remove them all
         throw failed(e);
@@ -682,6 +890,22 @@ public final class ObjectStore {
       }
       if (refusal != null) {
         throw new IgniteException(refusal);
+      }
+    }
+
+    /** Writes a chunk; a storing node without room first collects garbage, as for a first chunk. */
+    private void putWaitingForRoom(ChunkKey key, byte[] chunk) {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          cache(put).put(key, chunk);
+          return;
+        } catch (CacheException | IgniteException e) {
+          if (StoreRoom.storeFull(e) == null
+              || attempt >= ROOM_ATTEMPTS
+              || !collectGarbage(attempt, () -> false)) {
+            throw e;
+          }
+        }
       }
     }
 
@@ -804,6 +1028,14 @@ public final class ObjectStore {
 
   /** Chunk {@code i} of a stored value: from this node's chunk cache, or the store. */
   byte[] chunk(StoredLocation loc, int i) {
+    PendingWrite w = pendingWrites.get(loc.id());
+    byte[] p = w == null ? null : w.chunk(loc, i);
+    if (p != null) {
+      if (hot.enabled()) {
+        hot.countHit(); // read from this node's heap, as from its chunk cache
+      }
+      return p;
+    }
     ChunkCache.Key cached = ChunkCache.Key.of(loc, i);
     byte[] c = hot.get(cached);
     if (c != null) {
@@ -881,6 +1113,10 @@ public final class ObjectStore {
 
   /** True if every chunk of the value is in this node's chunk cache now. */
   public boolean inChunkCache(StoredLocation loc) {
+    PendingWrite w = pendingWrites.get(loc.id());
+    if (w != null && w.chunk(loc, 0) != null) {
+      return true; // still in this node's heap, being written
+    }
     for (int i = 0; i < loc.chunks(); i++) {
       if (!hot.contains(ChunkCache.Key.of(loc, i))) {
         return false;
@@ -1101,6 +1337,22 @@ public final class ObjectStore {
    */
   public void close() {
     closed = true;
+    // Values still being written in the background are given up (their owner is going, so they
+    // would be freed), and what was written of them removed, before the node leaves.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    for (PendingWrite w : pendingWrites.values()) {
+      w.cancel();
+    }
+    for (PendingWrite w : pendingWrites.values()) {
+      try {
+        w.done()
+            .get(
+                Math.max(1, deadline - System.nanoTime()),
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        // cancelled or failed as expected, or taking too long: the node leaves all the same
+      }
+    }
   }
 
   /** Removes a stored value; asynchronous, best effort. */

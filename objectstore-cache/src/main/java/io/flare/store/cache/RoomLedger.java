@@ -104,8 +104,14 @@ final class RoomLedger {
     }
   }
 
-  /** Room promised to one chunk; closing it gives the room back (once). */
-  static final class Ticket implements AutoCloseable {
+  /** Room a thread holds while it writes a chunk; closing it ends the hold. */
+  interface Held extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Room promised to one chunk (or one whole value); closing it gives the room back (once). */
+  static final class Ticket implements Held {
     private final RoomLedger ledger;
     private final long bytes;
     private final long taken;
@@ -121,6 +127,20 @@ final class RoomLedger {
     Ticket hold() {
       HELD.set(this);
       return this;
+    }
+
+    /**
+     * Holds this ticket on the current thread for one chunk of the value it was taken for; closing
+     * the result ends the hold but keeps the room promised (the ticket's owner closes it once the
+     * whole value is stored).
+     */
+    Held lend() {
+      HELD.set(this);
+      return () -> {
+        if (HELD.get() == this) {
+          HELD.remove();
+        }
+      };
     }
 
     /** As {@link #hold}, for the guard's ticket of an update from another node. */

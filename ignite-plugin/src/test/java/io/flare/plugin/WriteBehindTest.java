@@ -1,0 +1,220 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flare.api.Flare;
+import io.flare.api.ObjectRef;
+import io.flare.api.WaitResult;
+import io.flare.plugin.internal.FlareNode;
+import io.flare.plugin.internal.IgniteRuntimeFactory;
+import io.flare.plugin.testing.Await;
+import io.flare.plugin.testing.TestCluster;
+import io.flare.store.cache.ObjectStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code put} of a large primitive array returns before the value is stored
+ * (FlarePluginConfiguration.putWriteBehindSize): the owner reads it at once, every other reader
+ * once it is stored, and values freed or given up while written leave nothing behind.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class WriteBehindTest {
+  /** 32 MiB of longs. */
+  static final int LONGS = 4 << 20;
+
+  /** Its chunks: 8 bytes a long and a 5-byte header, in chunks of the default size. */
+  static final int CHUNKS =
+      (int)
+          ((8L * LONGS + 5 + FlarePluginConfiguration.DEFAULT_CHUNK_SIZE - 1)
+              / FlarePluginConfiguration.DEFAULT_CHUNK_SIZE);
+
+  /** Reads the value of a ref it was handed inside a list (a borrower's read, on any node). */
+  public static long sumOfRef(List<ObjectRef<long[]>> refs) {
+    return Fns.sumLongs(Flare.get(refs.get(0)));
+  }
+
+  private static Consumer<IgniteConfiguration> writeBehind(long bytes) {
+    return cfg ->
+        ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0]).setPutWriteBehindSize(bytes);
+  }
+
+  @Test
+  void aLargePut_isReadAtOnceByItsOwner_andByTasksAndBorrowersOnceStored() {
+    try (TestCluster c = TestCluster.start("wb-read", 2)) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      FlareNode node = IgniteRuntimeFactory.nodeOf(c.node(0));
+      long[] value = Fns.longs(LONGS);
+      long sum = Fns.sumLongs(value);
+      for (int round = 0; round < 3; round++) {
+        ObjectRef<long[]> ref = flare.put(value);
+        assertThat(node.isWrittenBehind(ref)).as("written behind").isTrue();
+        WaitResult<long[]> ready = flare.wait(List.of(ref), 1, 0);
+        assertThat(ready.getReady()).containsExactly(ref);
+        assertThat(Arrays.equals(flare.get(ref), value)).isTrue();
+        // an argument: the task waits for the write, then reads the store (any node)
+        assertThat(flare.get(flare.task(Fns::sumLongs, ref).remote())).isEqualTo(sum);
+        // a ref inside an argument: the task's node asks the owner, who answers once stored
+        List<ObjectRef<long[]>> holder = List.of(ref);
+        assertThat(flare.get(flare.task(WriteBehindTest::sumOfRef, holder).remote()))
+            .isEqualTo(sum);
+        node.awaitStored(ref, 60_000);
+        assertThat(node.storedLocationOf(ref).chunks()).isEqualTo(CHUNKS);
+        assertThat(Arrays.equals(flare.get(ref), value)).isTrue();
+      }
+      // the value the owner writes is stored: read from the other node's side too
+      FlareRuntime other = IgniteFlare.attach(c.node(1));
+      ObjectRef<long[]> ref = flare.put(value);
+      assertThat(other.get(other.task(WriteBehindTest::sumOfRef, List.of(ref)).remote(), 60_000L))
+          .isEqualTo(sum);
+    }
+  }
+
+  @Test
+  void withWriteBehindOff_aPutReturnsOnceItsChunksAreStored() {
+    try (TestCluster c = TestCluster.start("wb-off", 1, writeBehind(0))) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      FlareNode node = IgniteRuntimeFactory.nodeOf(c.node(0));
+      ObjectStore store = node.store();
+      long before = store.size();
+      ObjectRef<long[]> ref = flare.put(Fns.longs(LONGS));
+      assertThat(node.isWrittenBehind(ref)).isFalse();
+      assertThat(store.size() - before).isEqualTo(CHUNKS);
+      assertThat(store.pendingWriteBytes()).isZero();
+      assertThat(flare.get(ref)[LONGS - 1]).isEqualTo((LONGS - 1) * 3L);
+    }
+  }
+
+  @Test
+  void aValueOverTheLimit_isWrittenBeforePutReturns_andSmallerOnesBehind() {
+    try (TestCluster c = TestCluster.start("wb-limit", 1, writeBehind(20L << 20))) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      FlareNode node = IgniteRuntimeFactory.nodeOf(c.node(0));
+      ObjectRef<long[]> big = flare.put(Fns.longs(LONGS)); // 32 MiB > 20 MiB
+      assertThat(node.isWrittenBehind(big)).isFalse();
+      assertThat(node.storedLocationOf(big)).isNotNull();
+      ObjectRef<long[]> small = flare.put(Fns.longs(1 << 20)); // 8 MiB
+      assertThat(node.isWrittenBehind(small)).isTrue();
+      assertThat(flare.get(small)[(1 << 20) - 1]).isEqualTo(((1 << 20) - 1) * 3L);
+      assertThat(flare.get(big)[LONGS - 1]).isEqualTo((LONGS - 1) * 3L);
+    }
+  }
+
+  @Test
+  void putsDroppedWhileTheyAreWritten_leaveNothingInTheStore() {
+    try (TestCluster c = TestCluster.start("wb-drop", 2)) {
+      FlareRuntime flare = IgniteFlare.attach(c.node(0));
+      ObjectStore store = IgniteRuntimeFactory.nodeOf(c.node(0)).store();
+      long[] value = Fns.longs(2 << 20); // 16 MiB, 4 chunks
+      int behind = 0;
+      for (int i = 0; i < 40; i++) {
+        ObjectRef<long[]> ref = flare.put(value);
+        if (IgniteRuntimeFactory.nodeOf(c.node(0)).isWrittenBehind(ref)) {
+          behind++;
+        }
+        ref = null; // dropped at once, most while still being written
+        if (i % 8 == 7) {
+          System.gc();
+        }
+      }
+      assertThat(behind).isGreaterThan(0);
+      Await.until(
+          "every dropped value freed, none half-written",
+          Duration.ofSeconds(60),
+          () -> {
+            System.gc();
+            return store.size() == 0 && store.pendingWriteBytes() == 0;
+          });
+      // the store still takes and gives values
+      ObjectRef<long[]> kept = flare.put(value);
+      assertThat(flare.get(kept)[5]).isEqualTo(15L);
+    }
+  }
+
+  /**
+   * A client's put that passed its room check, then found the server's store filled by the server's
+   * own driver: it fails clearly wherever the failure shows (at the put when the client asks the
+   * server again first; else once written behind: waiting for the write, reading the value after,
+   * and tasks that take it all say why), and what was written of it is removed.
+   */
+  @Test
+  void aPutThatFindsNoRoomAfterItsCheck_failsClearly_andLeavesNothingBehind() {
+    try (TestCluster c =
+        TestCluster.start(
+            "wb-full",
+            1,
+            cfg ->
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setStoreMaxSize(64L << 20))) {
+      org.apache.ignite.Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime driver = IgniteFlare.attach(client);
+      FlareRuntime serverDriver = IgniteFlare.attach(c.node(0));
+      FlareNode server = IgniteRuntimeFactory.nodeOf(c.node(0));
+      ObjectStore store = server.store();
+      ObjectRef<long[]> a = driver.put(Fns.longs(1 << 20)); // 8 MiB; the client probes the room
+      ObjectRef<long[]> taken = serverDriver.put(Fns.longs(30 << 17)); // 30 MiB, on the server
+      server.awaitStored(taken, 60_000);
+      Throwable failure;
+      String where;
+      try {
+        ObjectRef<long[]> b = driver.put(Fns.longs(3 << 20)); // 24 MiB: more than is left
+        where = "write behind";
+        assertThat(IgniteRuntimeFactory.nodeOf(client).isWrittenBehind(b)).isTrue();
+        // the write's failure: waiting for it, and any read after it, says why
+        failure =
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> IgniteRuntimeFactory.nodeOf(client).awaitStored(b, 60_000));
+        Throwable read = org.assertj.core.api.Assertions.catchThrowable(() -> driver.get(b));
+        assertThat(read)
+            .isInstanceOf(io.flare.api.exception.FlareException.class)
+            .hasMessageContaining("storeMaxSize");
+        Throwable task =
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> driver.get(driver.task(Fns::sumLongs, b).remote()));
+        assertThat(task).hasMessageContaining("storeMaxSize");
+      } catch (io.flare.api.exception.FlareException e) {
+        where = "put";
+        failure = e;
+      }
+      System.out.println("wb-full: the 24 MiB put failed at its " + where);
+      assertThat(failure).as("the 24 MiB put fails at its put or once written behind").isNotNull();
+      assertThat(failure)
+          .isInstanceOf(io.flare.api.exception.FlareException.class)
+          .hasMessageContaining("storeMaxSize");
+      long aChunks = IgniteRuntimeFactory.nodeOf(client).storedLocationOf(a).chunks();
+      long takenChunks = server.storedLocationOf(taken).chunks();
+      Await.until(
+          "only the two stored values left, no reservation held",
+          Duration.ofSeconds(30),
+          () -> store.size() == aChunks + takenChunks && store.reservedBytes() == 0);
+      assertThat(driver.get(a)[(1 << 20) - 1]).isEqualTo(((1 << 20) - 1) * 3L);
+      assertThat(driver.get(driver.task(Fns::inc, 1).remote())).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aNodeThatStopsWhileItWritesBehind_leavesNothingStored() {
+    try (TestCluster c = TestCluster.start("wb-stop", 2)) {
+      ObjectStore survivor = IgniteRuntimeFactory.nodeOf(c.node(0)).store();
+      FlareRuntime leaving = IgniteFlare.attach(c.node(1));
+      List<ObjectRef<long[]>> refs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        refs.add(leaving.put(Fns.longs(LONGS)));
+      }
+      assertThat(IgniteRuntimeFactory.nodeOf(c.node(1)).isWrittenBehind(refs.get(0))).isTrue();
+      c.stop(1);
+      Await.until(
+          "the stopped owner's values gone from the store",
+          Duration.ofSeconds(60),
+          () -> survivor.size() == 0);
+      assertThat(refs).hasSize(3);
+    }
+  }
+}
