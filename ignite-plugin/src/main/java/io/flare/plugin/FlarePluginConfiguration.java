@@ -194,16 +194,16 @@ public class FlarePluginConfiguration implements PluginConfiguration {
    * writing behind off.
    *
    * <p>A {@code put} of a large primitive array ({@code long[]}, {@code double[]}, {@code byte[]}
-   * …, bigger than {@link #getInlineThreshold()}) returns once the value is encoded in this node's
-   * heap, as Ray's {@code put} returns once the value is in the local object store; the store's
-   * threads then write it to the cluster's store. Until they have, the value is read on this node
-   * from the heap, and tasks and actor calls that take it as an argument, and other nodes that read
-   * it, wait for the write. A value that would take this node past the limit, or that the nodes
-   * meant to hold it may lack room for, is written before {@code put} returns, as with 0. A write
-   * that fails after {@code put} returned (a store filled by others meanwhile) fails the value from
-   * then on: its {@code get}, the tasks that take it and {@code FlareNode.awaitStored} throw a
-   * {@code FlareException} that says why (reads on the owner before that got the value from its
-   * heap). Values freed while written are never stored, and a node that stops gives up its
+   * …, bigger than one chunk: {@link #getChunkSize()}) returns once the value is encoded in this
+   * node's heap, as Ray's {@code put} returns once the value is in the local object store; the
+   * store's threads then write it to the cluster's store. Until they have, the value is read on
+   * this node from the heap, and tasks and actor calls that take it as an argument, and other nodes
+   * that read it, wait for the write. A value that would take this node past the limit, or that the
+   * nodes meant to hold it may lack room for, is written before {@code put} returns, as with 0. A
+   * write that fails after {@code put} returned (a store filled by others meanwhile) fails the
+   * value from then on: its {@code get}, the tasks that take it and {@code FlareNode.awaitStored}
+   * throw a {@code FlareException} that says why (reads on the owner before that got the value from
+   * its heap). Values freed while written are never stored, and a node that stops gives up its
    * unwritten values (it owned them: they would be freed). Other {@code put} values and all task
    * results are always stored before they are acknowledged.
    */

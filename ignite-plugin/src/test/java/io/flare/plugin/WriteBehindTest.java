@@ -93,7 +93,7 @@ class WriteBehindTest {
   }
 
   @Test
-  void aValueOverTheLimit_isWrittenBeforePutReturns_andSmallerOnesBehind() {
+  void aValueOverTheLimitOrOfOneChunk_isWrittenBeforePutReturns_andOthersBehind() {
     try (TestCluster c = TestCluster.start("wb-limit", 1, writeBehind(20L << 20))) {
       FlareRuntime flare = IgniteFlare.attach(c.node(0));
       FlareNode node = IgniteRuntimeFactory.nodeOf(c.node(0));
@@ -102,6 +102,9 @@ class WriteBehindTest {
       assertThat(node.storedLocationOf(big)).isNotNull();
       ObjectRef<long[]> small = flare.put(Fns.longs(1 << 20)); // 8 MiB
       assertThat(node.isWrittenBehind(small)).isTrue();
+      ObjectRef<long[]> oneChunk = flare.put(Fns.longs(1 << 18)); // 2 MiB: one chunk
+      assertThat(node.isWrittenBehind(oneChunk)).isFalse();
+      assertThat(node.storedLocationOf(oneChunk).chunks()).isEqualTo(1);
       assertThat(flare.get(small)[(1 << 20) - 1]).isEqualTo(((1 << 20) - 1) * 3L);
       assertThat(flare.get(big)[LONGS - 1]).isEqualTo((LONGS - 1) * 3L);
     }

@@ -368,13 +368,13 @@ public final class ObjectStore {
    * with the value's location once every chunk is stored (with its backups).
    *
    * <p>Returns null, having stored nothing, when the value should rather be written before the put
-   * returns: when more than {@code maxPending} bytes would then wait in this node's heap, or when
-   * the nodes that will hold it may lack room for it (the caller's own write then collects garbage
-   * and, failing that, says why).
+   * returns: when it fits in one chunk, when more than {@code maxPending} bytes would then wait in
+   * this node's heap, or when the nodes that will hold it may lack room for it (the caller's own
+   * write then collects garbage and, failing that, says why).
    */
   public PendingWrite writeBehind(ObjectId id, long size, ChunkEncoder encoder, long maxPending) {
-    if (closed || maxPending <= 0 || size > maxPending) {
-      return null;
+    if (closed || maxPending <= 0 || size > maxPending || size <= chunkSize) {
+      return null; // one chunk: written before put returns, it costs the caller little more
     }
     long cur;
     do {
