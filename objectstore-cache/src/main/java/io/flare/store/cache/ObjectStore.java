@@ -752,6 +752,9 @@ public final class ObjectStore {
           }
           putChunk(first);
         }
+        if (prepaid != null) {
+          prepaid.giveBack(first.length);
+        }
         if (hot.enabled()) {
           hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, 0), first);
         }
@@ -783,6 +786,9 @@ public final class ObjectStore {
                     } else {
                       putWaitingForRoom(key, c);
                     }
+                  }
+                  if (prepaid != null) {
+                    prepaid.giveBack(c.length);
                   }
                   if (hot.enabled()) {
                     hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, i), c);

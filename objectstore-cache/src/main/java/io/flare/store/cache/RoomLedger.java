@@ -84,6 +84,14 @@ final class RoomLedger {
     }
   }
 
+  private synchronized void shrink(Ticket t, long bytes) {
+    if (open.contains(t)) {
+      long b = Math.min(bytes, t.bytes);
+      t.bytes -= b;
+      reserved -= b;
+    }
+  }
+
   private synchronized void release(Ticket t) {
     if (open.remove(t)) {
       reserved -= t.bytes;
@@ -113,7 +121,7 @@ final class RoomLedger {
   /** Room promised to one chunk (or one whole value); closing it gives the room back (once). */
   static final class Ticket implements Held {
     private final RoomLedger ledger;
-    private final long bytes;
+    private long bytes; // changed under the ledger's lock
     private final long taken;
     private boolean byGuard;
 
@@ -141,6 +149,11 @@ final class RoomLedger {
           HELD.remove();
         }
       };
+    }
+
+    /** Gives back {@code bytes} of the room (that part of the value is stored: its pages count). */
+    void giveBack(long bytes) {
+      ledger.shrink(this, bytes);
     }
 
     /** As {@link #hold}, for the guard's ticket of an update from another node. */
