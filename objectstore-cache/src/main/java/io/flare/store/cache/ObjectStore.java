@@ -385,6 +385,7 @@ public final class ObjectStore {
     } while (!pendingBytes.compareAndSet(cur, cur + size));
     boolean started = false;
     RoomLedger.Ticket room = null;
+    List<Runnable> releases = new java.util.ArrayList<>(2);
     try {
       Sink sink = new Sink(id, true, -1, size, true);
       if (sink.local) {
@@ -394,9 +395,7 @@ public final class ObjectStore {
           return null;
         }
       }
-      // elsewhere: room for this value beyond what this node's other values there will take
-      long need = size + size / 8;
-      if (reserveOnOwners(sink.affinity, need, false, true, cur + cur / 8) != null) {
+      if (reserveBehind(sink.affinity, size + size / 8, cur + cur / 8, releases) != null) {
         return null;
       }
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
@@ -417,7 +416,7 @@ public final class ObjectStore {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      PendingWrite w = new PendingWrite(sink, chunks, size, room);
+      PendingWrite w = new PendingWrite(sink, chunks, size, room, releases);
       pendingWrites.put(id, w);
       try {
         pool.execute(w::writeNow);
@@ -433,6 +432,7 @@ public final class ObjectStore {
         if (room != null) {
           room.close();
         }
+        releases.forEach(Runnable::run);
       }
     }
   }
@@ -445,14 +445,17 @@ public final class ObjectStore {
     private final java.util.concurrent.CompletableFuture<StoredLocation> done =
         new java.util.concurrent.CompletableFuture<>();
     private final RoomLedger.Ticket room;
+    private final List<Runnable> releases;
     private volatile byte[][] chunks;
     private volatile boolean cancelled;
 
-    PendingWrite(Sink sink, byte[][] chunks, long size, RoomLedger.Ticket room) {
+    PendingWrite(
+        Sink sink, byte[][] chunks, long size, RoomLedger.Ticket room, List<Runnable> releases) {
       this.sink = sink;
       this.chunks = chunks;
       this.size = size;
       this.room = room;
+      this.releases = releases;
       this.planned =
           new StoredLocation(
               sink.id, size, chunks.length, chunkSize, sink.affinity, true, sink.version);
@@ -499,6 +502,7 @@ public final class ObjectStore {
         if (room != null) {
           room.close();
         }
+        releases.forEach(Runnable::run);
       }
     }
   }
@@ -533,29 +537,17 @@ public final class ObjectStore {
    * with affinity {@code aff}; returns null, or the refusal's words for a node without room.
    */
   private String reserveOnBackups(int aff, long bytes, boolean probeAgain) {
-    return reserveOnOwners(aff, bytes, probeAgain, false, 0);
-  }
-
-  /**
-   * As {@link #reserveOnBackups}; with {@code primaryToo} on the primary as well when it is another
-   * node (a local primary is checked by the ledger). Each node must have {@code headroom} bytes
-   * more than it is asked for (room that writes not yet landed will take).
-   */
-  private String reserveOnOwners(
-      int aff, long bytes, boolean probeAgain, boolean primaryToo, long headroom) {
     Collection<ClusterNode> owners =
         ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
     boolean primary = true;
     for (ClusterNode n : owners) {
       if (primary) { // the primary is checked by its guard (or, here, by ensureRoom)
         primary = false;
-        if (!primaryToo || n.isLocal()) {
-          continue;
-        }
+        continue;
       }
       if (n.isLocal()) {
         long free = freeBytes() - ledger.reserved();
-        if (free < bytes + headroom + margin(maxSize)) {
+        if (free < bytes + margin(maxSize)) {
           return StoreRoom.fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
         }
         continue;
@@ -564,7 +556,7 @@ public final class ObjectStore {
       long[] b = backupBudgets.get(n.id());
       boolean stale;
       synchronized (backupBudgets) {
-        stale = probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes + headroom;
+        stale = probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes;
       }
       if (stale) { // ask the node outside any lock: a compute call waits for the network
         long[] room = probe(n);
@@ -575,7 +567,7 @@ public final class ObjectStore {
         backupBudgets.put(n.id(), b);
       }
       synchronized (backupBudgets) {
-        if (b[0] < bytes + headroom) {
+        if (b[0] < bytes) {
           return StoreRoom.fullMessage(
               n.id(), new long[] {b[0] + margin(b[2]), b[2]}, "a backup of " + bytes);
         }
@@ -583,6 +575,79 @@ public final class ObjectStore {
       }
     }
     return null;
+  }
+
+  /**
+   * Room for a value written behind ({@link #writeBehind}) on the nodes that will hold it, other
+   * than a local primary (the caller's ledger ticket): a remote primary is asked for its room now
+   * and must have {@code headroom} bytes more (what this node's other unwritten values will take
+   * there), and every backup node reserves the room in its own ledger ({@link
+   * StoreRoom.BackupReserve}) until the value is stored. Returns null with the reservations'
+   * releases added to {@code releases}, or the refusal's words (having released what it took). A
+   * node that does not answer counts as one without room: the caller then writes before its put
+   * returns.
+   */
+  private String reserveBehind(int aff, long need, long headroom, List<Runnable> releases) {
+    Collection<ClusterNode> owners =
+        ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
+    boolean primary = true;
+    String refusal = null;
+    for (ClusterNode n : owners) {
+      if (primary) {
+        primary = false;
+        if (n.isLocal()) {
+          continue;
+        }
+        long[] room = probe(n);
+        if (room == null) {
+          refusal = "node " + n.id() + " did not say how much room it has";
+        } else if (room[0] - margin(room[1]) < need + headroom) {
+          refusal = StoreRoom.fullMessage(n.id(), room, "a value of " + need);
+        }
+      } else if (n.isLocal()) {
+        RoomLedger.Ticket t = ledger.tryReserve(need, freeBytes(), margin(maxSize));
+        if (t == null) {
+          refusal =
+              StoreRoom.fullMessage(
+                  n.id(), new long[] {freeBytes() - ledger.reserved(), maxSize}, "a backup");
+        } else {
+          releases.add(t::close);
+        }
+      } else {
+        java.util.UUID id = java.util.UUID.randomUUID();
+        long[] room;
+        try {
+          room =
+              ignite
+                  .compute(ignite.cluster().forNode(n))
+                  .withTimeout(5_000)
+                  .call(new StoreRoom.BackupReserve(id, need));
+        } catch (RuntimeException e) {
+          room = null;
+        }
+        if (room == null) {
+          refusal = "node " + n.id() + " did not say how much room it has";
+        } else if (room[0] < 0) {
+          refusal = StoreRoom.fullMessage(n.id(), new long[] {-1 - room[0], room[1]}, "a backup");
+        } else {
+          releases.add(() -> releaseBackup(n, id));
+        }
+      }
+      if (refusal != null) {
+        releases.forEach(Runnable::run);
+        releases.clear();
+        return refusal;
+      }
+    }
+    return null;
+  }
+
+  private void releaseBackup(ClusterNode n, java.util.UUID id) {
+    try {
+      ignite.compute(ignite.cluster().forNode(n)).runAsync(new StoreRoom.BackupRelease(id));
+    } catch (RuntimeException e) {
+      // it left, or this node is stopping: its reservation goes stale
+    }
   }
 
   /** {free, max} of another node's store, or null if it cannot be asked. */

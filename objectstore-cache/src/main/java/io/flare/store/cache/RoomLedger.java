@@ -60,6 +60,33 @@ final class RoomLedger {
     return t;
   }
 
+  /** Tickets taken for other nodes' writers ({@link StoreRoom.BackupReserve}), by their id. */
+  private final java.util.Map<java.util.UUID, Ticket> forOthers = new java.util.HashMap<>();
+
+  /**
+   * As {@link #tryReserve}, for a writer on another node that will write {@code bytes} of backups
+   * here; kept under {@code id} until {@link #releaseForOther} (or until it is stale).
+   */
+  synchronized boolean tryReserveForOther(java.util.UUID id, long bytes, long free, long keep) {
+    Ticket t = tryReserve(bytes, free, keep);
+    if (t == null) {
+      return false;
+    }
+    forOthers.put(id, t);
+    return true;
+  }
+
+  /** Gives back the room reserved under {@code id}, if any. */
+  void releaseForOther(java.util.UUID id) {
+    Ticket t;
+    synchronized (this) {
+      t = forOthers.remove(id);
+    }
+    if (t != null) {
+      release(t);
+    }
+  }
+
   /** Whether {@link #tryReserve} would succeed now. */
   synchronized boolean wouldFit(long bytes, long free, long keep) {
     purge();
@@ -74,6 +101,7 @@ final class RoomLedger {
     if (open.isEmpty()) {
       return;
     }
+    forOthers.values().removeIf(t -> System.nanoTime() - t.taken > STALE_NANOS);
     long now = System.nanoTime();
     for (int i = open.size() - 1; i >= 0; i--) {
       Ticket t = open.get(i);

@@ -147,6 +147,59 @@ final class StoreRoom {
     }
   }
 
+  /**
+   * Reserves, on a node that will hold backups of a value written behind, room for them in that
+   * node's {@link RoomLedger}, so that its own writers and everyone who asks it for its room see
+   * the room as taken until the value is stored ({@link BackupRelease}). Ignite writes backups
+   * without the guard; counting them only on the writer's side let a node's own writers take the
+   * room the backups of another node's values were about to use, and the region ran out of memory.
+   * Answers {free, max} of the node's store, with {@code free} negative when it refused.
+   */
+  static final class BackupReserve implements org.apache.ignite.lang.IgniteCallable<long[]> {
+    private static final long serialVersionUID = 1L;
+
+    private final java.util.UUID id;
+    private final long bytes;
+
+    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
+
+    BackupReserve(java.util.UUID id, long bytes) {
+      this.id = id;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public long[] call() {
+      long[] room = rawRoom(ignite);
+      if (room == null) {
+        return null;
+      }
+      RoomLedger ledger = RoomLedger.of(ignite);
+      if (ledger.tryReserveForOther(id, bytes, room[0], ObjectStore.margin(room[1]))) {
+        return room;
+      }
+      return new long[] {-1 - Math.max(0, room[0] - ledger.reserved()), room[1]};
+    }
+  }
+
+  /** Gives back a {@link BackupReserve}'s room once the value's write ended. */
+  static final class BackupRelease implements org.apache.ignite.lang.IgniteRunnable {
+    private static final long serialVersionUID = 1L;
+
+    private final java.util.UUID id;
+
+    @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
+
+    BackupRelease(java.util.UUID id) {
+      this.id = id;
+    }
+
+    @Override
+    public void run() {
+      RoomLedger.of(ignite).releaseForOther(id);
+    }
+  }
+
   /** The guard's refusal in {@code e}'s causes or suppressed exceptions, or null. */
   static String storeFull(Throwable e) {
     java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
