@@ -395,7 +395,7 @@ public final class ObjectStore {
           return null;
         }
       }
-      if (reserveBehind(sink.affinity, size + size / 8, cur + cur / 8, releases) != null) {
+      if (reserveBehind(sink.affinity, size + size / 8, cur + cur / 8, releases, true) != null) {
         return null;
       }
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
@@ -514,14 +514,11 @@ public final class ObjectStore {
 
   /** Stores {@code data} whole (a convenience over {@link #sink}). */
   public StoredLocation write(ObjectId id, byte[] data, boolean put) {
-    Sink s = sink(id, put, -1, data.length);
-    try {
-      s.write(data, 0, data.length);
-      return (StoredLocation) s.finish();
-    } catch (RuntimeException e) {
-      s.abort();
-      throw e;
-    }
+    return writeAll(
+        id,
+        put,
+        data.length,
+        (offset, dst) -> System.arraycopy(data, (int) offset, dst, 0, dst.length));
   }
 
   /**
@@ -585,9 +582,11 @@ public final class ObjectStore {
    * StoreRoom.BackupReserve}) until the value is stored. Returns null with the reservations'
    * releases added to {@code releases}, or the refusal's words (having released what it took). A
    * node that does not answer counts as one without room: the caller then writes before its put
-   * returns.
+   * returns. Without {@code behind}, for a write before put returns: the backups only (the primary
+   * checks each chunk), and a node that does not answer is left to the write.
    */
-  private String reserveBehind(int aff, long need, long headroom, List<Runnable> releases) {
+  private String reserveBehind(
+      int aff, long need, long headroom, List<Runnable> releases, boolean behind) {
     Collection<ClusterNode> owners =
         ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
     boolean primary = true;
@@ -595,8 +594,8 @@ public final class ObjectStore {
     for (ClusterNode n : owners) {
       if (primary) {
         primary = false;
-        if (n.isLocal()) {
-          continue;
+        if (n.isLocal() || !behind) {
+          continue; // a write before put returns: the primary checks each chunk
         }
         long[] room = probe(n);
         if (room == null) {
@@ -626,7 +625,9 @@ public final class ObjectStore {
           room = null;
         }
         if (room == null) {
-          refusal = "node " + n.id() + " did not say how much room it has";
+          if (behind) {
+            refusal = "node " + n.id() + " did not say how much room it has";
+          } // else: the node left or does not answer; the write will say
         } else if (room[0] < 0) {
           refusal = StoreRoom.fullMessage(n.id(), new long[] {-1 - room[0], room[1]}, "a backup");
         } else {
@@ -801,18 +802,26 @@ public final class ObjectStore {
         java.util.function.IntFunction<byte[]> chunkAt,
         java.util.function.BooleanSupplier cancelled,
         RoomLedger.Ticket prepaid) {
-      boolean backupsReserved = cancelled != null;
       if (chunks != 0 || pos != 0) {
         throw new IllegalStateException("writeAll on a sink that was written to");
       }
       spilled = true;
       buf = new byte[0];
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
+      List<Runnable> releases = new java.util.ArrayList<>(1);
       try {
+        // the backups' room: reserved on the backup nodes for the whole value before a chunk is
+        // written (a background write did so before its put returned); one chunk checks as usual
+        boolean backupsReserved = cancelled != null;
+        if (put && !backupsReserved && n > 1) {
+          reserveBackupsWaiting(size + size / 8, releases);
+          backupsReserved = true;
+        }
+        boolean checkEachChunk = put && !backupsReserved;
         byte[] first = chunkAt.apply(0);
         try (RoomLedger.Held room =
             prepaid != null ? prepaid.lend() : roomFor(local, id, first.length, 0, size)) {
-          if (put && !backupsReserved) {
+          if (checkEachChunk) {
             ensureBackupRoom(first.length, true);
           }
           putChunk(first);
@@ -842,7 +851,7 @@ public final class ObjectStore {
                       prepaid != null
                           ? prepaid.lend()
                           : roomFor(local, id, c.length, offset, size)) {
-                    if (put && !backupsReserved) {
+                    if (checkEachChunk) {
                       ensureBackupRoom(c.length, false);
                     }
                     ChunkKey key = new ChunkKey(id.hi(), id.lo(), i, aff);
@@ -872,6 +881,26 @@ public final class ObjectStore {
       } catch (java.io.IOException e) {
         chunks = n;
         throw failed(new java.io.UncheckedIOException(e));
+      } finally {
+        releases.forEach(Runnable::run);
+      }
+    }
+
+    /**
+     * Reserves room for {@code bytes} of backups on the nodes that will hold them ({@link
+     * #reserveBehind}), first collecting garbage and asking again when one has too little (dropped
+     * refs free their values), as for a chunk of this node's own.
+     */
+    private void reserveBackupsWaiting(long bytes, List<Runnable> releases) {
+      String refusal = reserveBehind(affinity, bytes, 0, releases, false);
+      for (int attempt = 0; refusal != null && attempt < ROOM_ATTEMPTS; attempt++) {
+        if (!collectGarbage(attempt, () -> false)) {
+          break;
+        }
+        refusal = reserveBehind(affinity, bytes, 0, releases, false);
+      }
+      if (refusal != null) {
+        throw new IgniteException(refusal);
       }
     }
 
