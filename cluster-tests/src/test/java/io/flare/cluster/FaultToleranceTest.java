@@ -270,6 +270,40 @@ class FaultToleranceTest {
     heal();
   }
 
+  public static long sumOf(long[] a) {
+    long s = 0;
+    for (long x : a) {
+      s += x;
+    }
+    return s;
+  }
+
+  /**
+   * A client's put of 32 MiB returns before it is stored (written behind); the server holding its
+   * primary is killed at once, most often while the chunks are still being written: Ignite sends
+   * the rest to the new primary, and the value is stored whole and read back exactly.
+   */
+  @Test
+  @Order(4)
+  void putWrittenBehind_survivesTheKillOfItsPrimaryDuringTheWrite() {
+    long[] data = new long[4 << 20];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = i * 5L + 1;
+    }
+    io.flare.plugin.internal.FlareNode driver =
+        io.flare.plugin.internal.IgniteRuntimeFactory.nodeOf(client);
+    ObjectRef<long[]> ref = Flare.put(data);
+    assertThat(driver.isWrittenBehind(ref)).as("written behind").isTrue();
+    org.apache.ignite.cluster.ClusterNode primary =
+        driver.store().primaryNode(driver.plannedLocationOf(ref));
+    cluster.kill(indexOf(primary.id().toString()));
+    driver.awaitStored(ref, 60_000);
+    assertThat(Flare.get(ref, 60_000)).isEqualTo(data);
+    assertThat(Flare.task(FaultToleranceTest::sumOf, ref).remote().get(60_000))
+        .isEqualTo(sumOf(data));
+    heal();
+  }
+
   @Test
   @Order(5)
   void actorOnTheKilledNode_isRestartedElsewhere_orDiesWithoutRestarts() {

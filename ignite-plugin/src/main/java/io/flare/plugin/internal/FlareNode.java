@@ -1115,6 +1115,22 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     return e != null && e.wroteBehind;
   }
 
+  /**
+   * Diagnostics: where an owned value is stored or, while it is written behind, where it is being
+   * written; {@code null} if it is inline or a pending task's.
+   */
+  public StoredLocation plannedLocationOf(ObjectRef<?> ref) {
+    Entry e = entries.get(asRef(ref).objectId());
+    if (e == null) {
+      return null;
+    }
+    Result r = e.result.getNow(null);
+    if (r == null) {
+      r = e.early;
+    }
+    return r instanceof Result.Stored s ? s.location() : null;
+  }
+
   /** Where an owned object's value is stored, or {@code null} if it is inline or pending. */
   public StoredLocation storedLocationOf(ObjectRef<?> ref) {
     Entry e = entries.get(asRef(ref).objectId());

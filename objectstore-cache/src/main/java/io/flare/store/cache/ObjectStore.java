@@ -385,9 +385,9 @@ public final class ObjectStore {
     } while (!pendingBytes.compareAndSet(cur, cur + size));
     boolean started = false;
     RoomLedger.Ticket room = null;
-    List<Runnable> releases = new java.util.ArrayList<>(2);
+    Sink sink = null;
     try {
-      Sink sink = new Sink(id, true, -1, size, true);
+      sink = new Sink(id, true, -1, size, true);
       if (sink.local) {
         // the whole value's room, promised until it is stored: every writer here sees it
         room = ledger.tryReserve(size, freeBytes(), margin(maxSize));
@@ -395,7 +395,8 @@ public final class ObjectStore {
           return null;
         }
       }
-      if (reserveBehind(sink.affinity, size + size / 8, cur + cur / 8, releases, true) != null) {
+      if (reserveBehind(sink.affinity, size + size / 8, cur + cur / 8, sink.reservations, true)
+          != null) {
         return null;
       }
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
@@ -416,7 +417,7 @@ public final class ObjectStore {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      PendingWrite w = new PendingWrite(sink, chunks, size, room, releases);
+      PendingWrite w = new PendingWrite(sink, chunks, size, room);
       pendingWrites.put(id, w);
       try {
         pool.execute(w::writeNow);
@@ -432,7 +433,9 @@ public final class ObjectStore {
         if (room != null) {
           room.close();
         }
-        releases.forEach(Runnable::run);
+        if (sink != null) {
+          sink.giveBackReservations();
+        }
       }
     }
   }
@@ -445,17 +448,14 @@ public final class ObjectStore {
     private final java.util.concurrent.CompletableFuture<StoredLocation> done =
         new java.util.concurrent.CompletableFuture<>();
     private final RoomLedger.Ticket room;
-    private final List<Runnable> releases;
     private volatile byte[][] chunks;
     private volatile boolean cancelled;
 
-    PendingWrite(
-        Sink sink, byte[][] chunks, long size, RoomLedger.Ticket room, List<Runnable> releases) {
+    PendingWrite(Sink sink, byte[][] chunks, long size, RoomLedger.Ticket room) {
       this.sink = sink;
       this.chunks = chunks;
       this.size = size;
       this.room = room;
-      this.releases = releases;
       this.planned =
           new StoredLocation(
               sink.id, size, chunks.length, chunkSize, sink.affinity, true, sink.version);
@@ -502,7 +502,7 @@ public final class ObjectStore {
         if (room != null) {
           room.close();
         }
-        releases.forEach(Runnable::run);
+        sink.giveBackReservations();
       }
     }
   }
@@ -719,6 +719,22 @@ public final class ObjectStore {
         new java.util.ArrayDeque<>();
     private final long version = ThreadLocalRandom.current().nextLong();
 
+    /**
+     * Room reserved for this value on the nodes that will hold it ({@link #reserveBehind}): how to
+     * give it back, once ({@link #giveBackReservations}).
+     */
+    private final List<Runnable> reservations = new java.util.ArrayList<>(2);
+
+    /**
+     * Gives back the room reserved for this value elsewhere: once the value is written, and before
+     * a chunk that found no room waits for some (the refusing node may hold this value's own
+     * reservation: a backup node that became the primary when the primary left).
+     */
+    private synchronized void giveBackReservations() {
+      reservations.forEach(Runnable::run);
+      reservations.clear();
+    }
+
     /** Whether this node holds the primary copy of the value's partition. */
     private boolean local;
 
@@ -808,13 +824,12 @@ public final class ObjectStore {
       spilled = true;
       buf = new byte[0];
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
-      List<Runnable> releases = new java.util.ArrayList<>(1);
       try {
         // the backups' room: reserved on the backup nodes for the whole value before a chunk is
         // written (a background write did so before its put returned); one chunk checks as usual
         boolean backupsReserved = cancelled != null;
         if (put && !backupsReserved && n > 1) {
-          reserveBackupsWaiting(size + size / 8, releases);
+          reserveBackupsWaiting(size + size / 8, reservations);
           backupsReserved = true;
         }
         boolean checkEachChunk = put && !backupsReserved;
@@ -854,12 +869,7 @@ public final class ObjectStore {
                     if (checkEachChunk) {
                       ensureBackupRoom(c.length, false);
                     }
-                    ChunkKey key = new ChunkKey(id.hi(), id.lo(), i, aff);
-                    if (cancelled == null) {
-                      cache(put).put(key, c);
-                    } else {
-                      putWaitingForRoom(key, c);
-                    }
+                    putWaitingForRoom(new ChunkKey(id.hi(), id.lo(), i, aff), c);
                   }
                   if (prepaid != null) {
                     prepaid.giveBack(c.length);
@@ -882,7 +892,7 @@ public final class ObjectStore {
         chunks = n;
         throw failed(new java.io.UncheckedIOException(e));
       } finally {
-        releases.forEach(Runnable::run);
+        giveBackReservations();
       }
     }
 
@@ -993,16 +1003,21 @@ public final class ObjectStore {
       }
     }
 
-    /** Writes a chunk; a storing node without room first collects garbage, as for a first chunk. */
+    /**
+     * Writes a chunk; a storing node without room first gets back the room reserved for this value
+     * and collects garbage, as for a first chunk.
+     */
     private void putWaitingForRoom(ChunkKey key, byte[] chunk) {
       for (int attempt = 0; ; attempt++) {
         try {
           cache(put).put(key, chunk);
           return;
         } catch (CacheException | IgniteException e) {
-          if (StoreRoom.storeFull(e) == null
-              || attempt >= ROOM_ATTEMPTS
-              || !collectGarbage(attempt, () -> false)) {
+          if (StoreRoom.storeFull(e) == null || attempt >= ROOM_ATTEMPTS) {
+            throw e;
+          }
+          giveBackReservations();
+          if (!collectGarbage(attempt, () -> false)) {
             throw e;
           }
         }
@@ -1026,6 +1041,7 @@ public final class ObjectStore {
             throw e;
           }
           if (full) { // dropped refs of this owner may free room on the storing node
+            giveBackReservations();
             if (!collectGarbage(attempt, () -> false)) {
               throw e;
             }
