@@ -395,7 +395,8 @@ public final class ObjectStore {
           return null;
         }
       }
-      if (reserveBehind(sink.affinity, size + size / 8, cur + cur / 8, sink.reservations, true)
+      if (reserveBehind(
+              id.hi(), sink.affinity, size + size / 8, cur + cur / 8, sink.reservations, true)
           != null) {
         return null;
       }
@@ -583,10 +584,12 @@ public final class ObjectStore {
    * releases added to {@code releases}, or the refusal's words (having released what it took). A
    * node that does not answer counts as one without room: the caller then writes before its put
    * returns. Without {@code behind}, for a write before put returns: the backups only (the primary
-   * checks each chunk), and a node that does not answer is left to the write.
+   * checks each chunk), and a node that does not answer is left to the write. Reservations are made
+   * under the value's {@code owner} (its id prefix): a backup node drops them when that owner
+   * leaves.
    */
   private String reserveBehind(
-      int aff, long need, long headroom, List<Runnable> releases, boolean behind) {
+      long owner, int aff, long need, long headroom, List<Runnable> releases, boolean behind) {
     Collection<ClusterNode> owners =
         ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
     boolean primary = true;
@@ -620,7 +623,7 @@ public final class ObjectStore {
               ignite
                   .compute(ignite.cluster().forNode(n))
                   .withTimeout(5_000)
-                  .call(new StoreRoom.BackupReserve(id, need));
+                  .call(new StoreRoom.BackupReserve(id, owner, need));
         } catch (RuntimeException e) {
           room = null;
         }
@@ -826,9 +829,9 @@ public final class ObjectStore {
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
       try {
         // the backups' room: reserved on the backup nodes for the whole value before a chunk is
-        // written (a background write did so before its put returned); one chunk checks as usual
+        // written (a background write did so before its put returned)
         boolean backupsReserved = cancelled != null;
-        if (put && !backupsReserved && n > 1) {
+        if (put && !backupsReserved) {
           reserveBackupsWaiting(size + size / 8, reservations);
           backupsReserved = true;
         }
@@ -902,12 +905,12 @@ public final class ObjectStore {
      * refs free their values), as for a chunk of this node's own.
      */
     private void reserveBackupsWaiting(long bytes, List<Runnable> releases) {
-      String refusal = reserveBehind(affinity, bytes, 0, releases, false);
+      String refusal = reserveBehind(id.hi(), affinity, bytes, 0, releases, false);
       for (int attempt = 0; refusal != null && attempt < ROOM_ATTEMPTS; attempt++) {
         if (!collectGarbage(attempt, () -> false)) {
           break;
         }
-        refusal = reserveBehind(affinity, bytes, 0, releases, false);
+        refusal = reserveBehind(id.hi(), affinity, bytes, 0, releases, false);
       }
       if (refusal != null) {
         throw new IgniteException(refusal);
@@ -1407,18 +1410,24 @@ public final class ObjectStore {
    */
   public int removeOwnedBy(long prefix) {
     hot.removeOwnedBy(prefix);
+    ledger.releaseForOwner(prefix);
     int n = 0;
     for (IgniteCache<ChunkKey, byte[]> c : List.of(results, puts)) {
       java.util.Set<ChunkKey> doomed = new java.util.HashSet<>();
-      try (var cursor =
-          c.query(
-              new org.apache.ignite.cache.query.ScanQuery<ChunkKey, byte[]>(new OwnedBy(prefix))
-                  .setLocal(true))) {
-        for (javax.cache.Cache.Entry<ChunkKey, byte[]> e : cursor) {
+      // Backup copies too: the departed node's primaries pass to the nodes holding their backups
+      // only once Ignite's exchange ends, and a scan of this node's primaries that ran before
+      // missed them for good (acceptance testing: 1-17 chunks left on each survivor).
+      try {
+        for (javax.cache.Cache.Entry<ChunkKey, byte[]> e :
+            c.localEntries(
+                org.apache.ignite.cache.CachePeekMode.PRIMARY,
+                org.apache.ignite.cache.CachePeekMode.BACKUP)) {
           if (closed) {
             return n; // the node is stopping: its memory is about to go
           }
-          doomed.add(e.getKey());
+          if (e.getKey().hi() == prefix) {
+            doomed.add(e.getKey());
+          }
         }
       } catch (RuntimeException e) {
         continue; // lost partitions or stopping
@@ -1429,21 +1438,6 @@ public final class ObjectStore {
       }
     }
     return n;
-  }
-
-  /** Selects chunks of the objects one owner made. */
-  static final class OwnedBy implements org.apache.ignite.lang.IgniteBiPredicate<ChunkKey, byte[]> {
-    private static final long serialVersionUID = 1L;
-    private final long prefix;
-
-    OwnedBy(long prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public boolean apply(ChunkKey k, byte[] v) {
-      return k.hi() == prefix;
-    }
   }
 
   /**

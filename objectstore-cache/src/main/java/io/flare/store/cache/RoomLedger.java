@@ -67,13 +67,36 @@ final class RoomLedger {
    * As {@link #tryReserve}, for a writer on another node that will write {@code bytes} of backups
    * here; kept under {@code id} until {@link #releaseForOther} (or until it is stale).
    */
-  synchronized boolean tryReserveForOther(java.util.UUID id, long bytes, long free, long keep) {
+  synchronized boolean tryReserveForOther(
+      java.util.UUID id, long owner, long bytes, long free, long keep) {
     Ticket t = tryReserve(bytes, free, keep);
     if (t == null) {
       return false;
     }
+    t.owner = owner;
     forOthers.put(id, t);
     return true;
+  }
+
+  /**
+   * Gives back the room reserved for the values of {@code owner} (an id prefix): its node left, and
+   * a writer that stopped cleanly sends no release for what it was still writing.
+   */
+  void releaseForOwner(long owner) {
+    List<Ticket> gone = new ArrayList<>();
+    synchronized (this) {
+      forOthers
+          .values()
+          .removeIf(
+              t -> {
+                if (t.owner == owner) {
+                  gone.add(t);
+                  return true;
+                }
+                return false;
+              });
+    }
+    gone.forEach(this::release);
   }
 
   /** Gives back the room reserved under {@code id}, if any. */
@@ -151,6 +174,7 @@ final class RoomLedger {
     private final RoomLedger ledger;
     private long bytes; // changed under the ledger's lock
     private final long taken;
+    private long owner; // for another node's writer: the id prefix of the value's owner
     private boolean byGuard;
 
     private Ticket(RoomLedger ledger, long bytes, long taken) {

@@ -159,12 +159,14 @@ final class StoreRoom {
     private static final long serialVersionUID = 1L;
 
     private final java.util.UUID id;
+    private final long owner;
     private final long bytes;
 
     @org.apache.ignite.resources.IgniteInstanceResource private transient Ignite ignite;
 
-    BackupReserve(java.util.UUID id, long bytes) {
+    BackupReserve(java.util.UUID id, long owner, long bytes) {
       this.id = id;
+      this.owner = owner;
       this.bytes = bytes;
     }
 
@@ -175,7 +177,7 @@ final class StoreRoom {
         return null;
       }
       RoomLedger ledger = RoomLedger.of(ignite);
-      if (ledger.tryReserveForOther(id, bytes, room[0], ObjectStore.margin(room[1]))) {
+      if (ledger.tryReserveForOther(id, owner, bytes, room[0], ObjectStore.margin(room[1]))) {
         return room;
       }
       return new long[] {-1 - Math.max(0, room[0] - ledger.reserved()), room[1]};
