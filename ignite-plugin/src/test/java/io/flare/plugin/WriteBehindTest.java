@@ -41,6 +41,11 @@ class WriteBehindTest {
     return Fns.sumLongs(Flare.get(refs.get(0)));
   }
 
+  /** A 64 MiB store. */
+  private static final Consumer<IgniteConfiguration> SMALL_STORE =
+      cfg ->
+          ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0]).setStoreMaxSize(64L << 20);
+
   private static Consumer<IgniteConfiguration> writeBehind(long bytes) {
     return cfg ->
         ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0]).setPutWriteBehindSize(bytes);
@@ -149,13 +154,7 @@ class WriteBehindTest {
    */
   @Test
   void aPutThatFindsNoRoomAfterItsCheck_failsClearly_andLeavesNothingBehind() {
-    try (TestCluster c =
-        TestCluster.start(
-            "wb-full",
-            1,
-            cfg ->
-                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
-                    .setStoreMaxSize(64L << 20))) {
+    try (TestCluster c = TestCluster.start("wb-full", 1, SMALL_STORE)) {
       org.apache.ignite.Ignite client = c.startNode(true, cfg -> {});
       FlareRuntime driver = IgniteFlare.attach(client);
       FlareRuntime serverDriver = IgniteFlare.attach(c.node(0));
@@ -210,13 +209,7 @@ class WriteBehindTest {
    */
   @Test
   void oneClientFillingAServersStore_isRefusedAtThePutThatNoLongerFits() {
-    try (TestCluster c =
-        TestCluster.start(
-            "wb-fill",
-            1,
-            cfg ->
-                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
-                    .setStoreMaxSize(64L << 20))) {
+    try (TestCluster c = TestCluster.start("wb-fill", 1, SMALL_STORE)) {
       org.apache.ignite.Ignite client = c.startNode(true, cfg -> {});
       FlareRuntime driver = IgniteFlare.attach(client);
       List<ObjectRef<long[]>> held = new ArrayList<>();
@@ -249,13 +242,7 @@ class WriteBehindTest {
   @Test
   void twoServersOverfillingEachOthersBackups_failClearly_andBothStayUp() throws Exception {
     for (int round = 0; round < Integer.getInteger("flare.test.overfillRounds", 1); round++) {
-      try (TestCluster c =
-          TestCluster.start(
-              "wb-overfill",
-              2,
-              cfg ->
-                  ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
-                      .setStoreMaxSize(64L << 20))) {
+      try (TestCluster c = TestCluster.start("wb-overfill", 2, SMALL_STORE)) {
         List<FlareRuntime> drivers =
             List.of(IgniteFlare.attach(c.node(0)), IgniteFlare.attach(c.node(1)));
         java.util.concurrent.atomic.AtomicInteger landed =
