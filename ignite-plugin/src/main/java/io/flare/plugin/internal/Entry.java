@@ -17,16 +17,10 @@ final class Entry {
   volatile CompletableFuture<Result> result = new CompletableFuture<>();
 
   /**
-   * The result as this node reads it before {@link #result} completes: a {@code put} value whose
-   * chunks are still written in the background, read here from the heap. Null otherwise.
+   * The background write of a {@code put} value written behind (kept after it ended), else null.
+   * Until {@link #result} completes, this node reads the value from the write's chunks.
    */
-  volatile Result early;
-
-  /** The background write of a {@code put} value, until it ends. */
   volatile io.flare.store.cache.ObjectStore.PendingWrite writing;
-
-  /** Set for a {@code put} value that was written in the background. */
-  volatile boolean wroteBehind;
 
   final AtomicInteger refs = new AtomicInteger();
   final AtomicInteger pins = new AtomicInteger();

@@ -718,7 +718,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     if (!e.isReferenced() && entries.remove(e.id, e)) {
       releaseContained(e.takeContainedForFree());
       ObjectStore.PendingWrite w = e.writing;
-      if (w != null) {
+      if (w != null && !e.isDone()) {
         w.cancel(); // what it wrote goes; a write that ended meanwhile is freed by writtenBehind
       }
       if (e.isDone()) {
@@ -780,9 +780,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
     ObjectStore.PendingWrite w = writeBehind(id, value);
     if (w != null) {
       // Readable here at once, from this node's heap; elsewhere (tasks, borrowers) once stored.
-      e.early = new Result.Stored(w.location());
       e.writing = w;
-      e.wroteBehind = true;
       entries.put(id, e);
       w.done().whenComplete((loc, ex) -> writtenBehind(e, loc, ex));
       return new ObjectRefImpl<>(id, localId, this);
@@ -837,9 +835,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
                       + " could not be stored after put returned: "
                       + ex.getMessage()));
     }
-    e.writing = null;
     e.result.complete(r);
-    e.early = null;
     if (ex == null && entries.get(e.id) != e) {
       freeStored(r); // freed while it was written
     }
@@ -877,10 +873,10 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
         return CompletableFuture.completedFuture(
             lost(id, "it was freed: no ObjectRef to it remained on its owner"));
       }
-      Result early = e.early;
       CompletableFuture<Result> stored = e.result;
-      return early != null && !stored.isDone() && !storedOnly
-          ? CompletableFuture.completedFuture(early)
+      ObjectStore.PendingWrite w = e.writing;
+      return w != null && !stored.isDone() && !storedOnly
+          ? CompletableFuture.completedFuture(new Result.Stored(w.location()))
           : stored;
     }
     Fetch f = fetches.get(id);
@@ -1112,7 +1108,7 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
    */
   public boolean isWrittenBehind(ObjectRef<?> ref) {
     Entry e = entries.get(asRef(ref).objectId());
-    return e != null && e.wroteBehind;
+    return e != null && e.writing != null;
   }
 
   /**
@@ -1125,8 +1121,8 @@ public final class FlareNode implements RefResolver, ActorHandleImpl.ActorCalls 
       return null;
     }
     Result r = e.result.getNow(null);
-    if (r == null) {
-      r = e.early;
+    if (r == null && e.writing != null) {
+      return e.writing.location();
     }
     return r instanceof Result.Stored s ? s.location() : null;
   }

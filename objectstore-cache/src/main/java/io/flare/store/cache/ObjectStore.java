@@ -5,7 +5,6 @@ import io.flare.api.exception.ObjectLostException;
 import io.flare.store.ObjectId;
 import io.flare.store.serde.ChunkedValue;
 import io.flare.store.serde.ChunkedValue.ChunkVisitor;
-import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,13 +28,13 @@ import org.apache.ignite.configuration.DataRegionConfiguration;
 /**
  * Values too large to travel inline, as {@code byte[]} chunks in off-heap Ignite caches.
  *
- * <p>Design: a value is written through a {@link Sink}, an {@code OutputStream} that keeps the
- * first bytes in memory and, once the value outgrows the inline threshold, streams it to the cache
- * chunk by chunk; a value is read back chunk by chunk, a few chunks in flight. So a 1 GiB array
- * needs one chunk of buffer on the way in and out, never several full heap copies. Every chunk of a
- * value shares one affinity value, so the whole value sits in one partition; the writer picks that
- * partition among its own primary partitions, so the primary copy stays on the node that produced
- * it and tasks scheduled there read it without a network hop.
+ * <p>Design: a value is written by a {@link Sink} in chunks that any thread can make on its own
+ * (the caller and the store's threads at once, each chunk allocated, filled and stored by one of
+ * them), or made first and written in the background ({@link #writeBehind}); a value is read back
+ * chunk by chunk, a few chunks in flight. Every chunk of a value shares one affinity value, so the
+ * whole value sits in one partition; the writer picks that partition among its own primary
+ * partitions, so the primary copy stays on the node that produced it and tasks scheduled there read
+ * it without a network hop.
  *
  * <p>Task results live in a cache with no backups (lineage re-creates them); {@code put} values in
  * one with configurable backups. Both use {@link PartitionLossPolicy#READ_WRITE_SAFE}, so a lost
@@ -337,21 +336,11 @@ public final class ObjectStore {
   }
 
   /**
-   * A sink for one serialized value: bytes up to {@code inlineLimit} stay in memory; beyond it the
-   * value streams to the cache in chunks. Call {@link Sink#finish()} to learn which it became.
-   */
-  public Sink sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
-    return new Sink(id, put, inlineLimit, knownSize);
-  }
-
-  /**
    * Stores a value of {@code size} bytes that {@code encoder} produces at any offset, its chunks
    * made and written in parallel ({@link Sink#writeAll}).
    */
   public StoredLocation writeAll(ObjectId id, boolean put, long size, ChunkEncoder encoder) {
-    Sink s = new Sink(id, put, -1, size, true);
-    s.writeAll(size, encoder);
-    return (StoredLocation) s.finish();
+    return new Sink(id, put).writeAll(size, encoder);
   }
 
   /** {@code put} values whose chunks are being written in the background, by id. */
@@ -373,7 +362,7 @@ public final class ObjectStore {
    * write then collects garbage and, failing that, says why).
    */
   public PendingWrite writeBehind(ObjectId id, long size, ChunkEncoder encoder, long maxPending) {
-    if (closed || maxPending <= 0 || size > maxPending || size <= chunkSize) {
+    if (closed || size <= chunkSize) {
       return null; // one chunk: written before put returns, it costs the caller little more
     }
     long cur;
@@ -387,7 +376,7 @@ public final class ObjectStore {
     RoomLedger.Ticket room = null;
     Sink sink = null;
     try {
-      sink = new Sink(id, true, -1, size, true);
+      sink = new Sink(id, true);
       if (sink.local) {
         // the whole value's room, promised until it is stored: every writer here sees it
         room = ledger.tryReserve(size, freeBytes(), margin(maxSize));
@@ -395,7 +384,7 @@ public final class ObjectStore {
           return null;
         }
       }
-      if (reserveBehind(
+      if (reserveRoom(
               id.hi(), sink.affinity, size + size / 8, cur + cur / 8, sink.reservations, true)
           != null) {
         return null;
@@ -457,9 +446,7 @@ public final class ObjectStore {
       this.chunks = chunks;
       this.size = size;
       this.room = room;
-      this.planned =
-          new StoredLocation(
-              sink.id, size, chunks.length, chunkSize, sink.affinity, true, sink.version);
+      this.planned = sink.location(size);
     }
 
     /**
@@ -492,8 +479,7 @@ public final class ObjectStore {
 
     private void writeNow() {
       try {
-        sink.writeChunks(size, i -> chunks[i], () -> cancelled, room);
-        done.complete((StoredLocation) sink.finish());
+        done.complete(sink.writeChunks(size, i -> chunks[i], () -> cancelled, room));
       } catch (Throwable t) {
         done.completeExceptionally(t);
       } finally {
@@ -523,72 +509,19 @@ public final class ObjectStore {
   }
 
   /**
-   * What this node may still write to other nodes' stores as backups before asking them again: each
-   * node's free room as last probed (less the margin), less what was written there since. Probes
-   * are at most a second old, so writers elsewhere are noticed soon.
+   * Room for a {@code put} value on the nodes that will hold it. With {@code behind}, for a value
+   * written behind ({@link #writeBehind}), on all but a local primary (the caller's ledger ticket):
+   * a remote primary is asked for its room now and must have {@code headroom} bytes more (what this
+   * node's other unwritten values will take there), and every backup node reserves the room in its
+   * own ledger ({@link StoreRoom.BackupReserve}) until the value is stored. Returns null with the
+   * reservations' releases added to {@code releases}, or the refusal's words (having released what
+   * it took). A node that does not answer counts as one without room: the caller then writes before
+   * its put returns. Without {@code behind}, for a write before put returns: the backups only (the
+   * primary checks each chunk), and a node that does not answer is left to the write. Reservations
+   * are made under the value's {@code owner} (its id prefix): a backup node drops them when that
+   * owner leaves.
    */
-  private final java.util.concurrent.ConcurrentHashMap<java.util.UUID, long[]> backupBudgets =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Reserves room for {@code bytes} on every node that will hold a backup of a {@code put} value
-   * with affinity {@code aff}; returns null, or the refusal's words for a node without room.
-   */
-  private String reserveOnBackups(int aff, long bytes, boolean probeAgain) {
-    Collection<ClusterNode> owners =
-        ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
-    boolean primary = true;
-    for (ClusterNode n : owners) {
-      if (primary) { // the primary is checked by its guard (or, here, by ensureRoom)
-        primary = false;
-        continue;
-      }
-      if (n.isLocal()) {
-        long free = freeBytes() - ledger.reserved();
-        if (free < bytes + margin(maxSize)) {
-          return StoreRoom.fullMessage(n.id(), new long[] {free, maxSize}, "a backup of " + bytes);
-        }
-        continue;
-      }
-      long now = System.nanoTime();
-      long[] b = backupBudgets.get(n.id());
-      boolean stale;
-      synchronized (backupBudgets) {
-        stale = probeAgain || b == null || now - b[1] > 1_000_000_000L || b[0] < bytes;
-      }
-      if (stale) { // ask the node outside any lock: a compute call waits for the network
-        long[] room = probe(n);
-        if (room == null) {
-          continue; // cannot tell: the node left or does not answer; its writes will say
-        }
-        b = new long[] {room[0] - margin(room[1]), now, room[1]};
-        backupBudgets.put(n.id(), b);
-      }
-      synchronized (backupBudgets) {
-        if (b[0] < bytes) {
-          return StoreRoom.fullMessage(
-              n.id(), new long[] {b[0] + margin(b[2]), b[2]}, "a backup of " + bytes);
-        }
-        b[0] -= bytes;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Room for a value written behind ({@link #writeBehind}) on the nodes that will hold it, other
-   * than a local primary (the caller's ledger ticket): a remote primary is asked for its room now
-   * and must have {@code headroom} bytes more (what this node's other unwritten values will take
-   * there), and every backup node reserves the room in its own ledger ({@link
-   * StoreRoom.BackupReserve}) until the value is stored. Returns null with the reservations'
-   * releases added to {@code releases}, or the refusal's words (having released what it took). A
-   * node that does not answer counts as one without room: the caller then writes before its put
-   * returns. Without {@code behind}, for a write before put returns: the backups only (the primary
-   * checks each chunk), and a node that does not answer is left to the write. Reservations are made
-   * under the value's {@code owner} (its id prefix): a backup node drops them when that owner
-   * leaves.
-   */
-  private String reserveBehind(
+  private String reserveRoom(
       long owner, int aff, long need, long headroom, List<Runnable> releases, boolean behind) {
     Collection<ClusterNode> owners =
         ignite.affinity(PUTS_CACHE).mapKeyToPrimaryAndBackups(new ChunkKey(0, 0, 0, aff));
@@ -672,33 +605,6 @@ public final class ObjectStore {
     return node != null && node.isLocal();
   }
 
-  private static java.util.concurrent.CompletableFuture<Void> completable(
-      org.apache.ignite.lang.IgniteFuture<Void> f) {
-    java.util.concurrent.CompletableFuture<Void> cf =
-        new java.util.concurrent.CompletableFuture<>();
-    f.listen(
-        done -> {
-          try {
-            done.get();
-            cf.complete(null);
-          } catch (RuntimeException e) {
-            cf.completeExceptionally(e);
-          }
-        });
-    return cf;
-  }
-
-  private static void join(java.util.concurrent.CompletableFuture<Void> f) {
-    try {
-      f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
-  }
-
   /** Produces the bytes of a value at any offset, so its chunks can be made in parallel. */
   @FunctionalInterface
   public interface ChunkEncoder {
@@ -706,27 +612,44 @@ public final class ObjectStore {
     void fill(long offset, byte[] dst);
   }
 
-  /** The writing side of a value. Not thread-safe. */
-  public final class Sink extends OutputStream {
+  /**
+   * Writes the chunks of one value ({@link #writeAll}, {@link #writeBehind}): chunk 0 on the
+   * calling thread (its partition may still change), then the others by that thread and the store's
+   * threads at once. One write per sink.
+   */
+  final class Sink {
     private final ObjectId id;
     private final boolean put;
-    private final int inlineLimit;
-    private final long knownSize;
-    private int affinity;
-    private byte[] buf;
-    private int pos;
-    private int chunks;
-    private long written;
-    private boolean spilled;
-    private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> inFlight =
-        new java.util.ArrayDeque<>();
     private final long version = ThreadLocalRandom.current().nextLong();
+    private int affinity;
+
+    /** Whether this node holds the primary copy of the value's partition. */
+    private boolean local;
+
+    /** The value's chunks once its first may be in the store: what {@link #abort} removes. */
+    private int chunks;
+
+    private long size;
+    private long written;
 
     /**
-     * Room reserved for this value on the nodes that will hold it ({@link #reserveBehind}): how to
+     * Room reserved for this value on the nodes that will hold it ({@link #reserveRoom}): how to
      * give it back, once ({@link #giveBackReservations}).
      */
     private final List<Runnable> reservations = new java.util.ArrayList<>(2);
+
+    Sink(ObjectId id, boolean put) {
+      this.id = id;
+      this.put = put;
+      this.affinity = localAffinity();
+      this.local = isPrimary(put, affinity);
+    }
+
+    /** Where a value of {@code size} bytes written by this sink is stored. */
+    StoredLocation location(long size) {
+      int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
+      return new StoredLocation(id, size, n, chunkSize, affinity, put, version);
+    }
 
     /**
      * Gives back the room reserved for this value elsewhere: once the value is written, and before
@@ -738,65 +661,14 @@ public final class ObjectStore {
       reservations.clear();
     }
 
-    /** Whether this node holds the primary copy of the value's partition. */
-    private boolean local;
-
-    Sink(ObjectId id, boolean put, int inlineLimit, long knownSize) {
-      this(id, put, inlineLimit, knownSize, false);
-    }
-
-    /** With {@code whole}, for {@link #writeAll} only: no buffer of its own. */
-    Sink(ObjectId id, boolean put, int inlineLimit, long knownSize, boolean whole) {
-      this.id = id;
-      this.put = put;
-      this.inlineLimit = inlineLimit;
-      this.knownSize = knownSize;
-      this.affinity = localAffinity();
-      this.local = isPrimary(put, affinity);
-      int first = inlineLimit >= 0 ? Math.min(inlineLimit + 1, 4096) : chunkSize;
-      if (knownSize > inlineLimit && inlineLimit >= 0) {
-        first = (int) Math.min(chunkSize, knownSize);
-        spilled = true;
-      }
-      this.buf = whole ? new byte[0] : new byte[Math.max(64, first)];
-      if (inlineLimit < 0) {
-        spilled = true;
-      }
-    }
-
-    @Override
-    public void write(int b) {
-      if (pos == buf.length) {
-        makeRoom(1);
-      }
-      buf[pos++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      while (len > 0) {
-        if (pos == buf.length) {
-          makeRoom(len);
-        }
-        int n = Math.min(len, buf.length - pos);
-        System.arraycopy(b, off, buf, pos, n);
-        pos += n;
-        off += n;
-        len -= n;
-      }
-    }
-
     /**
      * Writes a whole value of {@code size} bytes whose chunks {@code encoder} can produce
-     * independently: chunk 0 on this thread (its partition may still change), then the others by
-     * this thread and the store's threads at once — each allocates its chunk, fills it, checks the
-     * room and stores it — as many at a time as there are cores for a local partition, {@link
-     * #PIPELINE} for a remote one. For a sink nothing was written to yet; call {@link #finish()}
-     * after.
+     * independently: each chunk is allocated, filled, checked for room and stored by one thread, as
+     * many at a time as there are cores for a local partition, {@link #PIPELINE} for a remote one.
      */
-    public void writeAll(long size, ChunkEncoder encoder) {
+    StoredLocation writeAll(long size, ChunkEncoder encoder) {
       int size0 = chunkSize;
-      writeChunks(
+      return writeChunks(
           size,
           i -> {
             long offset = (long) i * size0;
@@ -810,39 +682,28 @@ public final class ObjectStore {
 
     /**
      * As {@link #writeAll}, with chunk {@code i} made by {@code chunkAt} (on the thread that writes
-     * it). With {@code cancelled}, a background write ({@link #writeBehind}): the room on the
-     * backup nodes was reserved for the whole value before, and so was this node's if {@code
-     * prepaid} is set; a chunk the storing node has no room for waits for garbage to be collected
-     * as the first does; the write stops early, removing what it wrote, once {@code cancelled} says
-     * so.
+     * it). A {@code put} value's backups have their room reserved on the backup nodes first ({@link
+     * #reserveRoom}). A chunk the storing node has no room for waits for garbage to be collected
+     * before it gives up. With {@code cancelled}, a background write ({@link #writeBehind}): the
+     * room was reserved before its put returned, this node's under {@code prepaid} when set; the
+     * write stops early, removing what it wrote, once {@code cancelled} says so.
      */
-    void writeChunks(
+    StoredLocation writeChunks(
         long size,
         java.util.function.IntFunction<byte[]> chunkAt,
         java.util.function.BooleanSupplier cancelled,
         RoomLedger.Ticket prepaid) {
-      if (chunks != 0 || pos != 0) {
-        throw new IllegalStateException("writeAll on a sink that was written to");
-      }
-      spilled = true;
-      buf = new byte[0];
+      this.size = size;
       int n = (int) Math.max(1, (size + chunkSize - 1) / chunkSize);
       try {
-        // the backups' room: reserved on the backup nodes for the whole value before a chunk is
-        // written (a background write did so before its put returned)
-        boolean backupsReserved = cancelled != null;
-        if (put && !backupsReserved) {
-          reserveBackupsWaiting(size + size / 8, reservations);
-          backupsReserved = true;
+        if (put && cancelled == null) {
+          reserveBackupsWaiting(size + size / 8);
         }
-        boolean checkEachChunk = put && !backupsReserved;
+        chunks = n; // from here a failure removes every chunk it may have written
         byte[] first = chunkAt.apply(0);
         try (RoomLedger.Held room =
             prepaid != null ? prepaid.lend() : roomFor(local, id, first.length, 0, size)) {
-          if (checkEachChunk) {
-            ensureBackupRoom(first.length, true);
-          }
-          putChunk(first);
+          putFirstChunk(first);
         }
         if (prepaid != null) {
           prepaid.giveBack(first.length);
@@ -850,7 +711,6 @@ public final class ObjectStore {
         if (hot.enabled()) {
           hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, 0), first);
         }
-        chunks = 1;
         written = first.length;
         int size0 = chunkSize;
         int aff = affinity;
@@ -869,9 +729,6 @@ public final class ObjectStore {
                       prepaid != null
                           ? prepaid.lend()
                           : roomFor(local, id, c.length, offset, size)) {
-                    if (checkEachChunk) {
-                      ensureBackupRoom(c.length, false);
-                    }
                     putWaitingForRoom(new ChunkKey(id.hi(), id.lo(), i, aff), c);
                   }
                   if (prepaid != null) {
@@ -882,17 +739,14 @@ public final class ObjectStore {
                   }
                 })
             .run(Math.min(n - 1, local ? CORES : PIPELINE));
-        chunks = n;
         written = size;
+        return location(size);
       } catch (java.util.concurrent.CancellationException e) {
-        chunks = n;
-        abortQuietly();
+        abort();
         throw e;
       } catch (RuntimeException e) {
-        chunks = n; // written in any order: remove them all
         throw failed(e);
       } catch (java.io.IOException e) {
-        chunks = n;
         throw failed(new java.io.UncheckedIOException(e));
       } finally {
         giveBackReservations();
@@ -901,105 +755,16 @@ public final class ObjectStore {
 
     /**
      * Reserves room for {@code bytes} of backups on the nodes that will hold them ({@link
-     * #reserveBehind}), first collecting garbage and asking again when one has too little (dropped
+     * #reserveRoom}), first collecting garbage and asking again when one has too little (dropped
      * refs free their values), as for a chunk of this node's own.
      */
-    private void reserveBackupsWaiting(long bytes, List<Runnable> releases) {
-      String refusal = reserveBehind(id.hi(), affinity, bytes, 0, releases, false);
+    private void reserveBackupsWaiting(long bytes) {
+      String refusal = reserveRoom(id.hi(), affinity, bytes, 0, reservations, false);
       for (int attempt = 0; refusal != null && attempt < ROOM_ATTEMPTS; attempt++) {
         if (!collectGarbage(attempt, () -> false)) {
           break;
         }
-        refusal = reserveBehind(id.hi(), affinity, bytes, 0, releases, false);
-      }
-      if (refusal != null) {
-        throw new IgniteException(refusal);
-      }
-    }
-
-    private void makeRoom(int wanted) {
-      if (!spilled) {
-        long need = (long) pos + wanted;
-        if (need <= inlineLimit) {
-          buf =
-              Arrays.copyOf(buf, (int) Math.min(inlineLimit + 1L, Math.max(need, buf.length * 2L)));
-          return;
-        }
-        spilled = true;
-        if (buf.length < chunkSize) {
-          buf = Arrays.copyOf(buf, chunkSize);
-        }
-        if (pos < buf.length) {
-          return;
-        }
-      }
-      if (buf.length < chunkSize) { // every chunk but the last is chunkSize long
-        buf = Arrays.copyOf(buf, chunkSize);
-        return;
-      }
-      flushChunk();
-    }
-
-    private void flushChunk() {
-      if (pos == 0) {
-        return;
-      }
-      byte[] chunk = pos == buf.length ? buf : Arrays.copyOf(buf, pos);
-      try {
-        if (put) {
-          ensureBackupRoom(pos, chunks == 0);
-        }
-        if (chunks == 0) {
-          try (RoomLedger.Ticket room = roomFor(local, id, pos, written, knownSize)) {
-            putChunk(chunk); // the first chunk may still move to another partition
-          }
-        } else {
-          while (inFlight.size() >= (local ? CORES : PIPELINE)) {
-            join(inFlight.poll());
-          }
-          ChunkKey key = new ChunkKey(id.hi(), id.lo(), chunks, affinity);
-          long at = written;
-          // A local chunk is written by one of the store's threads (Ignite writes a local
-          // primary's pages on the calling thread), which first reserves its room; a remote one
-          // by an asynchronous put, checked by the storing node's guard.
-          inFlight.add(
-              local
-                  ? java.util.concurrent.CompletableFuture.runAsync(
-                      () -> {
-                        try (RoomLedger.Ticket room =
-                            roomFor(true, id, chunk.length, at, knownSize)) {
-                          cache(put).put(key, chunk);
-                        }
-                      },
-                      pool)
-                  : completable(cache(put).putAsync(key, chunk)));
-        }
-        if (hot.enabled()) {
-          hot.put(new ChunkCache.Key(id.hi(), id.lo(), version, chunks), chunk);
-        }
-      } catch (RuntimeException e) {
-        throw failed(e);
-      }
-      chunks++;
-      written += pos;
-      pos = 0;
-      buf = new byte[chunkSize];
-    }
-
-    /**
-     * Checks that the nodes that will hold backups of this chunk have room for it (Ignite writes
-     * backups without asking the guard, and a backup region out of memory would stop that node).
-     * Before the first chunk, a refusal first collects garbage (this owner's dropped refs free
-     * their values) and asks again.
-     */
-    private void ensureBackupRoom(int chunkBytes, boolean mayWait) {
-      long need = chunkBytes + chunkBytes / 8;
-      String refusal = reserveOnBackups(affinity, need, false);
-      for (int attempt = 0; refusal != null && mayWait && attempt < ROOM_ATTEMPTS; attempt++) {
-        if (!collectGarbage(attempt, () -> false)) {
-          break;
-        }
-        refusal = reserveOnBackups(affinity, need, true);
+        refusal = reserveRoom(id.hi(), affinity, bytes, 0, reservations, false);
       }
       if (refusal != null) {
         throw new IgniteException(refusal);
@@ -1008,7 +773,7 @@ public final class ObjectStore {
 
     /**
      * Writes a chunk; a storing node without room first gets back the room reserved for this value
-     * and collects garbage, as for a first chunk.
+     * and collects garbage (dropped refs free their values) before the chunk is tried again.
      */
     private void putWaitingForRoom(ChunkKey key, byte[] chunk) {
       for (int attempt = 0; ; attempt++) {
@@ -1028,27 +793,18 @@ public final class ObjectStore {
     }
 
     /**
-     * Writes one chunk. The first chunk may move to another partition when the chosen one was just
-     * lost with a node (the loss reaches writers a moment after it happens).
+     * Writes chunk 0 as {@link #putWaitingForRoom} does; it may also move to another partition when
+     * the chosen one was just lost with a node (the loss reaches writers a moment after it
+     * happens).
      */
-    private void putChunk(byte[] chunk) {
+    private void putFirstChunk(byte[] chunk) {
       for (int attempt = 0; ; attempt++) {
         try {
-          cache(put).put(new ChunkKey(id.hi(), id.lo(), chunks, affinity), chunk);
+          putWaitingForRoom(new ChunkKey(id.hi(), id.lo(), 0, affinity), chunk);
           return;
         } catch (CacheException | IgniteException e) {
-          boolean full = StoreRoom.storeFull(e) != null;
-          if (chunks > 0
-              || attempt >= (full ? ROOM_ATTEMPTS : 5)
-              || !(full || isPartitionLoss(e))) {
+          if (attempt >= 5 || !isPartitionLoss(e)) {
             throw e;
-          }
-          if (full) { // dropped refs of this owner may free room on the storing node
-            giveBackReservations();
-            if (!collectGarbage(attempt, () -> false)) {
-              throw e;
-            }
-            continue;
           }
           try {
             Thread.sleep(50L << attempt);
@@ -1063,74 +819,25 @@ public final class ObjectStore {
     }
 
     /**
-     * Ends a write that failed: waits for the chunks still in flight, removes what was written, and
-     * says why — for a store without room, how big the value is and the storing node's account.
+     * Ends a write that failed: removes what was written, and says why — for a store without room,
+     * how big the value is and the storing node's account.
      */
     private FlareException failed(RuntimeException e) {
+      abort();
       if (e instanceof FlareException fe && fe.getMessage().startsWith("The object store")) {
-        abortQuietly();
         return fe;
       }
-      abortQuietly();
       String full = StoreRoom.storeFull(e);
       if (full != null) {
-        return noRoom(id, Math.max(knownSize, written + pos), knownSize > 0, written, full, e);
+        return noRoom(id, size, true, written, full, e);
       }
       return new FlareException("Could not store object " + id + ": " + e.getMessage(), e);
     }
 
-    private void abortQuietly() {
-      try {
-        drain();
-      } catch (RuntimeException ignored) {
-        // the write failed already; what failed with it is removed below
-      }
-      abort();
-    }
-
-    private void drain() {
-      RuntimeException first = null;
-      while (!inFlight.isEmpty()) {
-        try {
-          join(inFlight.poll());
-        } catch (RuntimeException e) {
-          if (first == null) {
-            first = e;
-          }
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
-    }
-
-    /** Ends the value: its bytes when it stayed small, else its {@link StoredLocation}. */
-    public Object finish() {
-      if (!spilled) {
-        return Arrays.copyOf(buf, pos);
-      }
-      flushChunk();
-      try {
-        drain();
-      } catch (RuntimeException e) {
-        throw failed(e);
-      }
-      if (chunks == 0) {
-        flushEmpty();
-      }
-      buf = null;
-      return new StoredLocation(id, written, chunks, chunkSize, affinity, put, version);
-    }
-
-    private void flushEmpty() {
-      cache(put).put(new ChunkKey(id.hi(), id.lo(), 0, affinity), new byte[0]);
-      chunks = 1;
-    }
-
     /** Removes what was written. */
-    public void abort() {
+    private void abort() {
       if (chunks > 0) {
-        remove(new StoredLocation(id, written, chunks, chunkSize, affinity, put, version));
+        remove(location(size));
         chunks = 0;
       }
     }

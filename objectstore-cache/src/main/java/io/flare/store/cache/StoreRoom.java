@@ -148,12 +148,12 @@ final class StoreRoom {
   }
 
   /**
-   * Reserves, on a node that will hold backups of a value written behind, room for them in that
-   * node's {@link RoomLedger}, so that its own writers and everyone who asks it for its room see
-   * the room as taken until the value is stored ({@link BackupRelease}). Ignite writes backups
-   * without the guard; counting them only on the writer's side let a node's own writers take the
-   * room the backups of another node's values were about to use, and the region ran out of memory.
-   * Answers {free, max} of the node's store, with {@code free} negative when it refused.
+   * Reserves, on a node that will hold backups of a {@code put} value, room for them in that node's
+   * {@link RoomLedger}, so that its own writers and everyone who asks it for its room see the room
+   * as taken until the value is stored ({@link BackupRelease}). Ignite writes backups without the
+   * guard; counting them only on the writer's side let a node's own writers take the room the
+   * backups of another node's values were about to use, and the region ran out of memory. Answers
+   * {free, max} of the node's store, with {@code free} negative when it refused.
    */
   static final class BackupReserve implements org.apache.ignite.lang.IgniteCallable<long[]> {
     private static final long serialVersionUID = 1L;
