@@ -776,19 +776,36 @@ public final class ObjectStore {
      * and collects garbage (dropped refs free their values) before the chunk is tried again.
      */
     private void putWaitingForRoom(ChunkKey key, byte[] chunk) {
-      for (int attempt = 0; ; attempt++) {
+      int moving = 0;
+      for (int attempt = 0; ; ) {
         try {
           cache(put).put(key, chunk);
           return;
         } catch (CacheException | IgniteException e) {
-          if (StoreRoom.storeFull(e) == null || attempt >= ROOM_ATTEMPTS) {
+          if (StoreRoom.storeFull(e) == null) {
+            if (!isPartitionMoving(e) || moving >= 5) {
+              throw e;
+            }
+            pause(50L << moving++, e); // Ignite moves the partition: the next try maps anew
+            continue;
+          }
+          if (attempt >= ROOM_ATTEMPTS) {
             throw e;
           }
           giveBackReservations();
-          if (!collectGarbage(attempt, () -> false)) {
+          if (!collectGarbage(attempt++, () -> false)) {
             throw e;
           }
         }
+      }
+    }
+
+    private void pause(long millis, RuntimeException failure) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw failure;
       }
     }
 
@@ -806,12 +823,7 @@ public final class ObjectStore {
           if (attempt >= 5 || !isPartitionLoss(e)) {
             throw e;
           }
-          try {
-            Thread.sleep(50L << attempt);
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw e;
-          }
+          pause(50L << attempt, e);
           affinity = localAffinity();
           local = isPrimary(put, affinity);
         }
@@ -1089,6 +1101,15 @@ public final class ObjectStore {
       }
     }
     return false;
+  }
+
+  /**
+   * True if {@code e} says an update met a partition Ignite was moving away from a node
+   * (rebalancing after nodes joined or left): "Failed to update key on backup node", caused by
+   * "Tree is being concurrently destroyed" (seen once in CI). Trying the update again maps it anew.
+   */
+  private static boolean isPartitionMoving(Throwable e) {
+    return StoreRoom.messageFrom(e, "concurrently destroyed") != null;
   }
 
   private static ObjectLostException lost(StoredLocation loc, Exception cause) {

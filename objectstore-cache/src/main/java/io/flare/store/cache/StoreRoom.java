@@ -204,6 +204,14 @@ final class StoreRoom {
 
   /** The guard's refusal in {@code e}'s causes or suppressed exceptions, or null. */
   static String storeFull(Throwable e) {
+    return messageFrom(e, RoomGuard.FULL);
+  }
+
+  /**
+   * The message of {@code e}, its causes or its suppressed exceptions that contains {@code words},
+   * from those words on; or null.
+   */
+  static String messageFrom(Throwable e, String words) {
     java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
     java.util.Set<Throwable> seen =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -215,7 +223,7 @@ final class StoreRoom {
       }
       String m = t.getMessage();
       if (m != null) {
-        int at = m.indexOf(RoomGuard.FULL);
+        int at = m.indexOf(words);
         if (at >= 0) {
           return m.substring(at);
         }
