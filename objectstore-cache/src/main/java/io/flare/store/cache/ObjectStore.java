@@ -123,6 +123,36 @@ public final class ObjectStore {
     this.results = ignite.getOrCreateCache(cacheConfig(RESULTS_CACHE, 0, ownRegion));
     this.puts = ignite.getOrCreateCache(cacheConfig(PUTS_CACHE, putBackups, ownRegion));
     this.affinityForPartition = affinityTable(ignite.affinity(RESULTS_CACHE));
+    ClusterNode local = ignite.cluster().localNode();
+    if (!local.isClient() && new FlareNodeFilter().apply(local)) {
+      this.rebalancer = new StoreRebalancer(ignite, List.of(results, puts), ledger);
+      rebalancer.start(REBALANCE_AT_START_MS);
+    } else {
+      this.rebalancer = null;
+    }
+  }
+
+  /**
+   * How long a server that joins waits, as it starts, for its share of the store's partitions (when
+   * its store has room for them): long enough for a store of a few GiB on one network.
+   */
+  static final long REBALANCE_AT_START_MS = 60_000;
+
+  /** Rebalances this server's partitions when its store has room ({@link StoreRebalancer}). */
+  private final StoreRebalancer rebalancer;
+
+  /**
+   * Bytes this node's store lacks to take the partitions a change of the cluster gave it ({@link
+   * StoreRebalancer}): 0 when it has taken them, or has room to; more while it keeps serving
+   * without them, for want of room.
+   */
+  public long rebalanceShortBy() {
+    return rebalancer == null ? 0 : rebalancer.shortBy();
+  }
+
+  /** Partitions of the store this node is to hold that still wait for their data. */
+  public int partitionsAwaitingData() {
+    return rebalancer == null ? 0 : rebalancer.waitingPartitions();
   }
 
   /** How many times the store asked for a GC to make room. */
@@ -140,6 +170,7 @@ public final class ObjectStore {
         .setMetricsEnabled(true);
   }
 
+  @SuppressWarnings("deprecation") // setRebalanceDelay
   static CacheConfiguration<ChunkKey, byte[]> cacheConfig(
       String name, int backups, boolean ownRegion) {
     CacheConfiguration<ChunkKey, byte[]> cfg = new CacheConfiguration<>(name);
@@ -154,6 +185,10 @@ public final class ObjectStore {
             new org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction(
                 false, PARTITIONS))
         .setNodeFilter(new FlareNodeFilter())
+        // Ignite never moves the store's partitions on its own: each server takes its share when
+        // its store has room for it (StoreRebalancer), so rebalancing cannot run a store out of
+        // memory. Deprecated in Ignite 2.x for removal in 3.0, honoured by 2.17.
+        .setRebalanceDelay(-1)
         .setInterceptor(new StoreRoom.RoomGuard());
     if (ownRegion) {
       cfg.setDataRegionName(REGION);
@@ -1175,6 +1210,9 @@ public final class ObjectStore {
    */
   public void close() {
     closed = true;
+    if (rebalancer != null) {
+      rebalancer.close();
+    }
     // Values still being written in the background are given up (their owner is going, so they
     // would be freed), and what was written of them removed, before the node leaves.
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -128,7 +128,7 @@ final class RoomLedger {
     long now = System.nanoTime();
     for (int i = open.size() - 1; i >= 0; i--) {
       Ticket t = open.get(i);
-      if (now - t.taken > STALE_NANOS) {
+      if (!t.kept && now - t.taken > STALE_NANOS) {
         open.remove(i);
         reserved -= t.bytes;
       }
@@ -176,6 +176,7 @@ final class RoomLedger {
     private final long taken;
     private long owner; // for another node's writer: the id prefix of the value's owner
     private boolean byGuard;
+    private boolean kept; // never stale: given back by its holder only
 
     private Ticket(RoomLedger ledger, long bytes, long taken) {
       this.ledger = ledger;
@@ -206,6 +207,16 @@ final class RoomLedger {
     /** Gives back {@code bytes} of the room (that part of the value is stored: its pages count). */
     void giveBack(long bytes) {
       ledger.shrink(this, bytes);
+    }
+
+    /**
+     * Keeps this ticket counted however long it stays open (a rebalance can take minutes); its
+     * holder must close it.
+     */
+    void keep() {
+      synchronized (ledger) {
+        kept = true;
+      }
     }
 
     /** As {@link #hold}, for the guard's ticket of an update from another node. */

@@ -1,0 +1,190 @@
+package io.flare.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flare.api.ObjectRef;
+import io.flare.api.exception.FlareException;
+import io.flare.plugin.internal.FlareNode;
+import io.flare.plugin.internal.IgniteRuntimeFactory;
+import io.flare.plugin.testing.Await;
+import io.flare.plugin.testing.TestCluster;
+import io.flare.store.cache.ChunkKey;
+import io.flare.store.cache.ObjectStore;
+import io.flare.store.cache.StoredLocation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.CachePeekMode;
+import org.apache.ignite.cluster.ClusterNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Ignite moves the store's partitions only when the node that takes them has room (the store's
+ * StoreRebalancer): a server leaving a cluster whose stores are too full to restore every backup
+ * stops nobody, and backups come back once values are freed; a server that joins takes its share
+ * before it serves.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class StoreRebalanceTest {
+  /** 8 MiB of longs: two chunks. */
+  private static final int LONGS = 1 << 20;
+
+  @Test
+  void fullStores_aServerLeaves_survivorsStayUp_andBackupsReturnOnceRoomIsFreed() {
+    try (TestCluster c =
+        TestCluster.start(
+            "rb-full",
+            3,
+            cfg ->
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setStoreMaxSize(64L << 20))) {
+      // a client writes: its values' partitions spread over the three servers
+      Ignite client = c.startNode(true, cfg -> {});
+      FlareRuntime driver = IgniteFlare.attach(client);
+      FlareNode owner = IgniteRuntimeFactory.nodeOf(client);
+      List<ObjectRef<long[]>> held = new ArrayList<>();
+      long[] value = Fns.longs(3 << 17); // 3 MiB: one chunk, so the stores fill closely
+      long sum = Fns.sumLongs(value);
+      int refused = 0;
+      // fill the three stores (each value: a primary and a backup copy) until puts are refused
+      for (int i = 0; i < 80 && refused < 8; i++) {
+        try {
+          ObjectRef<long[]> r = driver.put(value);
+          owner.awaitStored(r, 60_000);
+          held.add(r);
+        } catch (FlareException e) {
+          assertThat(e.getMessage()).contains("storeMaxSize");
+          refused++;
+        }
+      }
+      // 20 values are 60 MiB: more than a 64 MiB store keeps for values (its margin is 8 MiB), so
+      // neither survivor can hold a copy of every value
+      assertThat(held.size()).as("values held").isGreaterThanOrEqualTo(20);
+      assertThat(refused).as("puts refused once the stores were full").isPositive();
+
+      c.stop(2);
+      ObjectStore s0 = IgniteRuntimeFactory.nodeOf(c.node(0)).store();
+      ObjectStore s1 = IgniteRuntimeFactory.nodeOf(c.node(1)).store();
+      // the two survivors hold every value once; one copy of each more does not fit both stores
+      Await.until(
+          "a survivor short of room to restore the backups",
+          Duration.ofSeconds(60),
+          () -> s0.rebalanceShortBy() > 0 || s1.rebalanceShortBy() > 0);
+      for (ObjectRef<long[]> r : held) {
+        assertThat(driver.get(driver.task(Fns::sumLongs, r).remote(), 60_000L)).isEqualTo(sum);
+      }
+      assertThat(alive(c.node(0)) && alive(c.node(1))).as("both survivors up").isTrue();
+
+      // free all but four values: the survivors take their partitions, backups return
+      List<ObjectRef<long[]>> kept = new ArrayList<>(held.subList(0, 4));
+      held.clear();
+      Await.until(
+          "both survivors holding every partition they are to hold",
+          Duration.ofSeconds(90),
+          () -> {
+            System.gc();
+            return s0.partitionsAwaitingData() == 0
+                && s1.partitionsAwaitingData() == 0
+                && s0.rebalanceShortBy() == 0
+                && s1.rebalanceShortBy() == 0;
+          });
+      // every chunk of a kept value has both its copies again, one on each survivor
+      for (ObjectRef<long[]> r : kept) {
+        StoredLocation loc = owner.storedLocationOf(r);
+        for (int i = 0; i < loc.chunks(); i++) {
+          ChunkKey k = loc.key(i);
+          for (int n = 0; n < 2; n++) {
+            IgniteCache<ChunkKey, byte[]> cache = c.node(n).cache(ObjectStore.PUTS_CACHE);
+            assertThat(cache.localPeek(k, CachePeekMode.PRIMARY, CachePeekMode.BACKUP))
+                .as("chunk %d of %s on node %d", i, r, n)
+                .isNotNull();
+          }
+        }
+        assertThat(driver.get(r)).isEqualTo(value);
+      }
+    }
+  }
+
+  @Test
+  void aServerLeaves_withRoom_theSurvivorsRestoreEveryBackupAtOnce() {
+    try (TestCluster c = TestCluster.start("rb-room", 3)) {
+      FlareRuntime driver = IgniteFlare.attach(c.node(0));
+      FlareNode owner = IgniteRuntimeFactory.nodeOf(c.node(0));
+      List<ObjectRef<long[]>> held = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        ObjectRef<long[]> r = driver.put(Fns.longs(LONGS));
+        owner.awaitStored(r, 60_000);
+        held.add(r);
+      }
+      c.stop(2);
+      Await.until(
+          "every chunk with a copy on both survivors",
+          Duration.ofSeconds(60),
+          () -> {
+            for (ObjectRef<long[]> r : held) {
+              StoredLocation loc = owner.storedLocationOf(r);
+              for (int i = 0; i < loc.chunks(); i++) {
+                for (int n = 0; n < 2; n++) {
+                  if (c.node(n)
+                          .cache(ObjectStore.PUTS_CACHE)
+                          .localPeek(loc.key(i), CachePeekMode.PRIMARY, CachePeekMode.BACKUP)
+                      == null) {
+                    return false;
+                  }
+                }
+              }
+            }
+            return true;
+          });
+      for (int n = 0; n < 2; n++) {
+        assertThat(IgniteRuntimeFactory.nodeOf(c.node(n)).store().rebalanceShortBy()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aServerThatJoins_holdsItsShareOfTheStoreWhenItHasStarted() {
+    try (TestCluster c = TestCluster.start("rb-join", 2)) {
+      FlareRuntime driver = IgniteFlare.attach(c.node(0));
+      List<ObjectRef<long[]>> held = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ObjectRef<long[]> r = driver.put(Fns.longs(LONGS / 8)); // 1 MiB: one chunk
+        IgniteRuntimeFactory.nodeOf(c.node(0)).awaitStored(r, 60_000);
+        held.add(r);
+      }
+      Ignite joined = c.startNode(false, cfg -> {});
+      ClusterNode me = joined.cluster().localNode();
+      ObjectStore store = IgniteRuntimeFactory.nodeOf(joined).store();
+      assertThat(store.partitionsAwaitingData()).as("partitions still waiting for data").isZero();
+      assertThat(joined.affinity(ObjectStore.RESULTS_CACHE).primaryPartitions(me))
+          .as("primary partitions of the results cache")
+          .isNotEmpty();
+      assertThat(joined.affinity(ObjectStore.PUTS_CACHE).primaryPartitions(me))
+          .as("primary partitions of the puts cache")
+          .isNotEmpty();
+      // a task run there stores its result there
+      FlareRuntime there = IgniteFlare.attach(joined);
+      ObjectRef<long[]> made = there.task(Fns::longs, LONGS).remote();
+      assertThat(there.get(made)).hasSize(LONGS);
+      FlareNode node = IgniteRuntimeFactory.nodeOf(joined);
+      assertThat(node.storedLocationOf(made)).isNotNull();
+      assertThat(node.store().primaryNode(node.storedLocationOf(made)).id()).isEqualTo(me.id());
+      for (ObjectRef<long[]> r : held) {
+        assertThat(there.get(there.task(Fns::sumLongs, r).remote())).isNotNull();
+      }
+    }
+  }
+
+  private static boolean alive(Ignite node) {
+    try {
+      return Ignition.state(node.name()) == org.apache.ignite.IgniteState.STARTED;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}
