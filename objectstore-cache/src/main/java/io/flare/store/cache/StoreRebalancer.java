@@ -65,6 +65,7 @@ final class StoreRebalancer implements AutoCloseable {
     long doneTopVer = -1;
     long refusedAt;
     long refusedTopVer = -1;
+    long failedTopVer = -1;
     volatile long shortBy; // bytes more than the room, while refused; 0 otherwise
 
     Watch(IgniteCache<ChunkKey, byte[]> cache) {
@@ -104,7 +105,7 @@ final class StoreRebalancer implements AutoCloseable {
                     return;
                   }
                   try {
-                    Thread.sleep(20);
+                    Thread.sleep(50);
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -166,8 +167,11 @@ final class StoreRebalancer implements AutoCloseable {
       try {
         check(w);
       } catch (RuntimeException e) {
-        // a node left mid-measure, or this one is stopping: measure again next tick
-        if (!closed) {
+        // a node left mid-measure, or this one is stopping: measure again next tick (said once
+        // per cluster layout)
+        long topVer = ignite.cluster().topologyVersion();
+        if (!closed && w.failedTopVer != topVer) {
+          w.failedTopVer = topVer;
           log.info("Flare store: rebalancing check of " + w.cache.getName() + " failed: " + e);
         }
       }
