@@ -67,6 +67,11 @@ class StoreRebalanceTest {
       assertThat(held.size()).as("values held").isGreaterThanOrEqualTo(20);
       assertThat(refused).as("puts refused once the stores were full").isPositive();
 
+      for (int n = 0; n < 3; n++) {
+        assertThat(IgniteRuntimeFactory.nodeOf(c.node(n)).store().partitionsAwaitingData())
+            .as("partitions of node %d waiting for data before the stop", n)
+            .isZero();
+      }
       c.stop(2);
       ObjectStore s0 = IgniteRuntimeFactory.nodeOf(c.node(0)).store();
       ObjectStore s1 = IgniteRuntimeFactory.nodeOf(c.node(1)).store();
@@ -94,17 +99,8 @@ class StoreRebalanceTest {
                 && s1.rebalanceShortBy() == 0;
           });
       // every chunk of a kept value has both its copies again, one on each survivor
+      assertThat(chunksMissingFromNodes0And1(c, owner, kept)).isEmpty();
       for (ObjectRef<long[]> r : kept) {
-        StoredLocation loc = owner.storedLocationOf(r);
-        for (int i = 0; i < loc.chunks(); i++) {
-          ChunkKey k = loc.key(i);
-          for (int n = 0; n < 2; n++) {
-            IgniteCache<ChunkKey, byte[]> cache = c.node(n).cache(ObjectStore.PUTS_CACHE);
-            assertThat(cache.localPeek(k, CachePeekMode.PRIMARY, CachePeekMode.BACKUP))
-                .as("chunk %d of %s on node %d", i, r, n)
-                .isNotNull();
-          }
-        }
         assertThat(driver.get(r)).isEqualTo(value);
       }
     }
@@ -125,22 +121,7 @@ class StoreRebalanceTest {
       Await.until(
           "every chunk with a copy on both survivors",
           Duration.ofSeconds(60),
-          () -> {
-            for (ObjectRef<long[]> r : held) {
-              StoredLocation loc = owner.storedLocationOf(r);
-              for (int i = 0; i < loc.chunks(); i++) {
-                for (int n = 0; n < 2; n++) {
-                  if (c.node(n)
-                          .cache(ObjectStore.PUTS_CACHE)
-                          .localPeek(loc.key(i), CachePeekMode.PRIMARY, CachePeekMode.BACKUP)
-                      == null) {
-                    return false;
-                  }
-                }
-              }
-            }
-            return true;
-          });
+          () -> chunksMissingFromNodes0And1(c, owner, held).isEmpty());
       for (int n = 0; n < 2; n++) {
         assertThat(IgniteRuntimeFactory.nodeOf(c.node(n)).store().rebalanceShortBy()).isZero();
       }
@@ -178,6 +159,25 @@ class StoreRebalanceTest {
         assertThat(there.get(there.task(Fns::sumLongs, r).remote())).isNotNull();
       }
     }
+  }
+
+  /** The chunks of {@code refs} that node 0 or node 1 does not hold (as primary or backup). */
+  private static List<String> chunksMissingFromNodes0And1(
+      TestCluster c, FlareNode owner, List<ObjectRef<long[]>> refs) {
+    List<String> missing = new ArrayList<>();
+    for (ObjectRef<long[]> r : refs) {
+      StoredLocation loc = owner.storedLocationOf(r);
+      for (int i = 0; i < loc.chunks(); i++) {
+        ChunkKey k = loc.key(i);
+        for (int n = 0; n < 2; n++) {
+          IgniteCache<ChunkKey, byte[]> cache = c.node(n).cache(ObjectStore.PUTS_CACHE);
+          if (cache.localPeek(k, CachePeekMode.PRIMARY, CachePeekMode.BACKUP) == null) {
+            missing.add(k + " on node " + n);
+          }
+        }
+      }
+    }
+    return missing;
   }
 
   private static boolean alive(Ignite node) {

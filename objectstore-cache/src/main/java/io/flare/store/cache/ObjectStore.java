@@ -579,7 +579,9 @@ public final class ObjectStore {
         if (t == null) {
           refusal =
               StoreRoom.fullMessage(
-                  n.id(), new long[] {freeBytes() - ledger.reserved(), maxSize}, "a backup");
+                  n.id(),
+                  new long[] {freeBytes() - ledger.reserved(), maxSize},
+                  "a backup copy of " + need);
         } else {
           releases.add(t::close);
         }
@@ -600,7 +602,9 @@ public final class ObjectStore {
             refusal = "node " + n.id() + " did not say how much room it has";
           } // else: the node left or does not answer; the write will say
         } else if (room[0] < 0) {
-          refusal = StoreRoom.fullMessage(n.id(), new long[] {-1 - room[0], room[1]}, "a backup");
+          refusal =
+              StoreRoom.fullMessage(
+                  n.id(), new long[] {-1 - room[0], room[1]}, "a backup copy of " + need);
         } else {
           releases.add(() -> releaseBackup(n, id));
         }

@@ -38,13 +38,14 @@ import org.apache.ignite.resources.IgniteInstanceResource;
  * rebalancingPartitionsCount}); for those it asks each partition's primary how many bytes it holds
  * there beyond what this node already has, reserves that much (plus page overhead and the store's
  * margin) in its {@link RoomLedger} so writers cannot take it meanwhile, and only then asks Ignite
- * to rebalance this node ({@link IgniteCache#rebalance()}, local to the node). A node without the
- * room logs a warning that names the bytes, the room and the setting, keeps serving with the copies
- * it has (a value whose backup could not be restored has one copy fewer), and tries again every few
- * seconds, as freed values make room.
+ * to rebalance this node ({@link IgniteCache#rebalance()}: local to the node, it forces every cache
+ * group of the node that waits, so both caches are measured and started together). A node without
+ * the room logs a warning that names the bytes, the room and the setting, keeps serving with the
+ * copies it has (a value whose backup could not be restored has one copy fewer), and tries again
+ * every few seconds, as freed values make room.
  */
 final class StoreRebalancer implements AutoCloseable {
-  /** How often each cache's partitions are checked. */
+  /** How often this node's partitions are checked. */
   static final long TICK_MS = 200;
 
   /** How long a node short of room waits before it measures again. */
@@ -53,33 +54,36 @@ final class StoreRebalancer implements AutoCloseable {
   private final Ignite ignite;
   private final IgniteLogger log;
   private final RoomLedger ledger;
-  private final List<Watch> watches = new ArrayList<>();
+  private final List<IgniteCache<ChunkKey, byte[]>> caches;
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
 
-  /** The state of one cache's rebalancing on this node; touched by the timer thread only. */
-  private static final class Watch {
-    final IgniteCache<ChunkKey, byte[]> cache;
-    IgniteFuture<Boolean> running;
-    long runningTopVer = -1;
-    long doneTopVer = -1;
-    long refusedAt;
-    long refusedTopVer = -1;
-    long failedTopVer = -1;
-    volatile long shortBy; // bytes more than the room, while refused; 0 otherwise
-
-    Watch(IgniteCache<ChunkKey, byte[]> cache) {
-      this.cache = cache;
-    }
-  }
+  // The state of this node's rebalancing, touched by the timer thread only (shortBy is read by
+  // others). One state for all the store's caches: IgniteCache.rebalance() forces a rebalance of
+  // every cache group of the node that waits (not only the cache it is called on), and each forced
+  // rebalance cancels the one under way. In a first version each cache had its own check and call:
+  // the results cache's call, with nothing to take, started the puts cache that had been refused
+  // for want of room, and its copies ran the region out of memory (2 of 9 runs of
+  // StoreRebalanceTest, and 6 of 10 kill -9 runs of an acceptance test); and two calls a tick kept
+  // cancelling each other, so a rebalance slower than a tick never ended. So the room is measured
+  // and reserved for both caches at once, and rebalance() is called once, never while a rebalance
+  // it started is under way.
+  private IgniteFuture<Boolean> running;
+  private RoomLedger.Ticket reserved; // the room held for the rebalance under way, if any
+  private long runningTopVer = -1;
+  private long doneTopVer = -1;
+  private long retryAt; // nanoTime before which nothing is measured again (0: none)
+  private long refusedTopVer = -1;
+  private long refusedFree = -1;
+  private long failedTopVer = -1;
+  private long seenTopVer = -1;
+  private volatile long shortBy; // bytes more than the room, while refused; 0 otherwise
 
   StoreRebalancer(Ignite ignite, List<IgniteCache<ChunkKey, byte[]>> caches, RoomLedger ledger) {
     this.ignite = ignite;
     this.log = ignite.log().getLogger(StoreRebalancer.class);
     this.ledger = ledger;
-    for (IgniteCache<ChunkKey, byte[]> c : caches) {
-      watches.add(new Watch(c));
-    }
+    this.caches = List.copyOf(caches);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -119,15 +123,27 @@ final class StoreRebalancer implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
-  /** Whether no cache waits for a rebalance that could start now. */
+  /** Whether this node waits for no rebalance that could start now. */
   private boolean settled() {
-    long topVer = ignite.cluster().topologyVersion();
-    for (Watch w : watches) {
-      if (w.running != null || (moving(w) > 0 && w.refusedAt == 0 && w.doneTopVer != topVer)) {
+    if (shortBy > 0) {
+      return true; // no room: it serves without its share
+    }
+    if (running != null || (waitingPartitions() > 0 && doneTopVer != topVer())) {
+      return false;
+    }
+    // the data is here; Ignite makes this node the primary of its partitions just after
+    ClusterNode me = ignite.cluster().localNode();
+    for (IgniteCache<ChunkKey, byte[]> c : caches) {
+      Affinity<Object> aff = ignite.affinity(c.getName());
+      if (aff.allPartitions(me).length > 0 && aff.primaryPartitions(me).length == 0) {
         return false;
       }
     }
     return true;
+  }
+
+  private long topVer() {
+    return ignite.cluster().topologyVersion();
   }
 
   /**
@@ -135,89 +151,95 @@ final class StoreRebalancer implements AutoCloseable {
    * has started taking them).
    */
   long shortBy() {
-    long s = 0;
-    for (Watch w : watches) {
-      s += w.shortBy;
-    }
-    return s;
+    return shortBy;
   }
 
   /** Partitions of this node that wait for data, over the store's caches. */
   int waitingPartitions() {
     int n = 0;
-    for (Watch w : watches) {
-      n += moving(w);
+    for (IgniteCache<ChunkKey, byte[]> c : caches) {
+      try {
+        n += c.localMetrics().getRebalancingPartitionsCount();
+      } catch (RuntimeException e) {
+        // stopping
+      }
     }
     return n;
   }
 
-  private static int moving(Watch w) {
-    try {
-      return w.cache.localMetrics().getRebalancingPartitionsCount();
-    } catch (RuntimeException e) {
-      return 0; // stopping
-    }
-  }
-
   private void tick() {
-    for (Watch w : watches) {
-      if (closed) {
-        return;
-      }
-      try {
-        check(w);
-      } catch (RuntimeException e) {
-        // a node left mid-measure, or this one is stopping: measure again next tick (said once
-        // per cluster layout)
-        long topVer = ignite.cluster().topologyVersion();
-        if (!closed && w.failedTopVer != topVer) {
-          w.failedTopVer = topVer;
-          log.info("Flare store: rebalancing check of " + w.cache.getName() + " failed: " + e);
-        }
+    if (closed) {
+      return;
+    }
+    try {
+      check();
+    } catch (RuntimeException e) {
+      // a node left mid-measure, or this one is stopping: measure again next tick (said once per
+      // cluster layout)
+      long topVer = topVer();
+      if (!closed && failedTopVer != topVer) {
+        failedTopVer = topVer;
+        log.info("Flare store: rebalancing check failed: " + e);
       }
     }
   }
 
-  private void check(Watch w) {
-    long topVer = ignite.cluster().topologyVersion();
-    if (w.running != null) {
-      if (!w.running.isDone()) {
+  private void check() {
+    long topVer = topVer();
+    boolean stable = topVer == seenTopVer; // unchanged since the last tick
+    seenTopVer = topVer;
+    if (running != null) {
+      if (!running.isDone()) {
         return;
       }
-      boolean done = false;
+      boolean done;
       try {
-        done = w.running.get();
+        done = running.get();
       } catch (RuntimeException e) {
-        // cancelled by a newer topology: measured again below
+        done = false;
       }
+      running = null;
       if (done) {
-        w.doneTopVer = w.runningTopVer;
+        doneTopVer = runningTopVer;
+      } else {
+        // cancelled, by a newer topology or another forced rebalance: measure again in a while
+        retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
       }
-      w.running = null;
     }
-    if (moving(w) == 0) {
-      w.shortBy = 0;
-      w.refusedAt = 0;
+    int waiting = waitingPartitions();
+    if (reserved != null && (waiting == 0 || doneTopVer == topVer || retryAt != 0)) {
+      // the data of the rebalance is stored (its pages count in the region's metrics), or it
+      // stopped: the room held for it goes back
+      reserved.close();
+      reserved = null;
+    }
+    if (waiting == 0) {
+      shortBy = 0;
+      retryAt = 0;
       return;
     }
-    if (w.doneTopVer == topVer) {
-      return; // rebalanced at this topology: what still counts as waiting has no data to take
+    if (doneTopVer == topVer || !stable) {
+      return; // rebalanced at this topology (what still waits has no data), or it is changing
     }
-    if (w.refusedAt != 0
-        && w.refusedTopVer == topVer
-        && System.nanoTime() - w.refusedAt < RETRY_NANOS) {
-      return;
-    }
-    long need = incoming(w.cache);
-    RoomLedger.Ticket ticket = null;
     long[] room = StoreRoom.rawRoom(ignite);
+    if (retryAt != 0 && System.nanoTime() < retryAt) {
+      // short of room, or cancelled: measure again early only if the layout or the room changed
+      boolean moreRoom = room != null && refusedFree >= 0 && room[0] > refusedFree + (4L << 20);
+      if (refusedTopVer == topVer && !moreRoom) {
+        return;
+      }
+    }
+    long need = 0;
+    for (IgniteCache<ChunkKey, byte[]> c : caches) {
+      need += incoming(c);
+    }
+    RoomLedger.Ticket ticket = null;
     if (room != null && need > 0) {
       ticket = ledger.tryReserve(need, room[0], ObjectStore.margin(room[1]));
       if (ticket == null) {
         long free = room[0] - ledger.reserved();
-        long lack = need + need / 8 + ObjectStore.margin(room[1]) - free;
-        if (w.refusedTopVer != topVer || w.shortBy == 0) {
-          log.warning(
+        if (refusedTopVer != topVer || shortBy == 0) {
+          warn(
               "Flare store: node "
                   + ignite.cluster().localNode().id()
                   + " has "
@@ -226,40 +248,42 @@ final class StoreRebalancer implements AutoCloseable {
                   + room[1]
                   + " bytes free, too few to take the "
                   + need
-                  + " bytes of cache '"
-                  + w.cache.getName()
-                  + "' that the new cluster layout gives it; it keeps serving without them"
-                  + " (values whose backup copy was lost keep one copy fewer) and tries again as"
-                  + " room is freed. Raise FlarePluginConfiguration.storeMaxSize so a store can"
-                  + " take a departed server's share, or release ObjectRefs you no longer need");
+                  + " bytes of stored values that the new cluster layout gives it; it keeps"
+                  + " serving without them (values whose backup copy was lost keep one copy"
+                  + " fewer) and tries again as room is freed. Raise"
+                  + " FlarePluginConfiguration.storeMaxSize so a store can take a departed"
+                  + " server's share, or release ObjectRefs you no longer need");
         }
-        w.shortBy = Math.max(1, lack);
-        w.refusedAt = System.nanoTime();
-        w.refusedTopVer = topVer;
+        shortBy = Math.max(1, need + need / 8 + ObjectStore.margin(room[1]) - free);
+        retryAt = System.nanoTime() + RETRY_NANOS;
+        refusedTopVer = topVer;
+        refusedFree = room[0];
         return;
       }
       ticket.keep();
     }
-    w.shortBy = 0;
-    w.refusedAt = 0;
-    RoomLedger.Ticket held = ticket;
-    w.runningTopVer = topVer;
-    w.running = w.cache.rebalance();
-    w.running.listen(
-        f -> {
-          if (held != null) {
-            held.close();
-          }
-        });
-    if (need > 0) {
-      log.info(
+    if (shortBy > 0) {
+      warn(
           "Flare store: node "
               + ignite.cluster().localNode().id()
-              + " takes "
+              + " now has the room to take the "
               + need
-              + " bytes of cache '"
-              + w.cache.getName()
-              + "' for the new cluster layout");
+              + " bytes of stored values it is to hold, and takes them");
+    }
+    shortBy = 0;
+    retryAt = 0;
+    refusedFree = -1;
+    reserved = ticket;
+    runningTopVer = topVer;
+    // one call: it forces the rebalance of every cache group of this node that waits
+    running = caches.get(caches.size() - 1).rebalance();
+  }
+
+  /** A warning that reaches the console also when Ignite runs quiet (its default on servers). */
+  private void warn(String msg) {
+    log.warning(msg);
+    if (log.isQuiet()) {
+      System.err.println("[Flare] " + msg);
     }
   }
 
@@ -350,5 +374,14 @@ final class StoreRebalancer implements AutoCloseable {
   public void close() {
     closed = true;
     timer.shutdownNow();
+    try {
+      timer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    RoomLedger.Ticket t = reserved;
+    if (t != null) {
+      t.close();
+    }
   }
 }
