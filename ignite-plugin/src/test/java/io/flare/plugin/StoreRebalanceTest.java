@@ -129,6 +129,55 @@ class StoreRebalanceTest {
   }
 
   @Test
+  void aServerWithTooSmallAStoreForItsShare_joinsAndStaysUp_andTakesItOnceValuesAreFreed() {
+    try (TestCluster c =
+        TestCluster.start(
+            "rb-small",
+            2,
+            cfg ->
+                ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                    .setStoreMaxSize(160L << 20))) {
+      FlareRuntime driver = IgniteFlare.attach(c.node(0));
+      FlareNode owner = IgniteRuntimeFactory.nodeOf(c.node(0));
+      List<ObjectRef<long[]>> held = new ArrayList<>();
+      long[] value = Fns.longs(1 << 18); // 2 MiB
+      for (int i = 0; i < 50; i++) { // 100 MiB, on both servers (one backup each)
+        ObjectRef<long[]> r = driver.put(value);
+        owner.awaitStored(r, 60_000);
+        held.add(r);
+      }
+      // the third server's share is about two thirds of it: more than its 64 MiB store holds
+      Ignite small =
+          c.startNode(
+              false,
+              cfg ->
+                  ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
+                      .setStoreMaxSize(64L << 20));
+      ObjectStore store = IgniteRuntimeFactory.nodeOf(small).store();
+      assertThat(store.rebalanceShortBy()).as("bytes the small store lacks").isPositive();
+      assertThat(alive(small)).isTrue();
+      FlareRuntime there = IgniteFlare.attach(small);
+      long sum = Fns.sumLongs(value);
+      for (ObjectRef<long[]> r : held) {
+        assertThat(there.get(there.task(Fns::sumLongs, r).remote(), 60_000L)).isEqualTo(sum);
+      }
+      // freed values make the room: it takes its share
+      held.subList(5, held.size()).clear();
+      Await.until(
+          "the small server holding its share",
+          Duration.ofSeconds(90),
+          () -> {
+            System.gc();
+            return store.partitionsAwaitingData() == 0 && store.rebalanceShortBy() == 0;
+          });
+      assertThat(alive(small)).isTrue();
+      for (ObjectRef<long[]> r : held) {
+        assertThat(driver.get(r)).isEqualTo(value);
+      }
+    }
+  }
+
+  @Test
   void aServerThatJoins_holdsItsShareOfTheStoreWhenItHasStarted() {
     try (TestCluster c = TestCluster.start("rb-join", 2)) {
       FlareRuntime driver = IgniteFlare.attach(c.node(0));
