@@ -6,7 +6,8 @@ import org.apache.ignite.IgniteLogger;
 /**
  * The embedded node's logger: warnings and errors to standard error, nothing else, so a laptop
  * program's output stays its own. Warnings Ignite prints about its own tuning ("performance
- * suggestions", default-port notices) are dropped unless {@code -Dflare.log.verbose=true}.
+ * suggestions", default-port notices) are dropped unless {@code -Dflare.log.verbose=true}; Flare's
+ * own warnings (they start with "Flare") always show.
  */
 final class QuietLogger implements IgniteLogger {
   private static final boolean VERBOSE = Boolean.getBoolean("flare.log.verbose");
@@ -37,7 +38,7 @@ final class QuietLogger implements IgniteLogger {
 
   @Override
   public void warning(String msg, Throwable e) {
-    if (VERBOSE || e != null) {
+    if (VERBOSE || e != null || (msg != null && msg.startsWith("Flare"))) {
       print("WARN", msg, e);
     }
   }

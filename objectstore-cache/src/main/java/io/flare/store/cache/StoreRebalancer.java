@@ -249,8 +249,9 @@ final class StoreRebalancer implements AutoCloseable {
                   + " bytes free, too few to take the "
                   + need
                   + " bytes of stored values that the new cluster layout gives it; it keeps"
-                  + " serving without them (values whose backup copy was lost keep one copy"
-                  + " fewer) and tries again as room is freed. Raise"
+                  + " serving without them (they stay on the servers holding them now, and a put"
+                  + " value whose backup copy left with a server has one copy fewer) and tries"
+                  + " again as room is freed. Raise"
                   + " FlarePluginConfiguration.storeMaxSize so a store can take a departed"
                   + " server's share, or release ObjectRefs you no longer need");
         }
