@@ -552,4 +552,77 @@ class FaultToleranceTest {
     fresh.kill();
     heal();
   }
+
+  /**
+   * The servers' stores (64 MiB) full of {@code put} values with their backups, then one server
+   * killed: the two survivors cannot hold a copy of every value each, so they must not take the
+   * departed server's share (Ignite's rebalancing into a full store stops a node). They stay up and
+   * serve every value; once most values are freed they restore the backups, so the kept values
+   * survive the kill of a second server.
+   */
+  @Test
+  @Order(9)
+  void fullStores_aServerKilled_survivorsStayUp_andRestoreBackupsOnceValuesAreFreed()
+      throws Exception {
+    io.flare.plugin.internal.FlareNode driver =
+        io.flare.plugin.internal.IgniteRuntimeFactory.nodeOf(client);
+    org.apache.ignite.IgniteCache<Object, Object> puts = client.cache("flare-puts");
+    awaitPutChunks(puts, 0); // earlier tests' values freed: the counts below are this test's
+    long[] data = new long[3 << 17]; // 3 MiB: one chunk
+    for (int i = 0; i < data.length; i++) {
+      data[i] = i * 3L + 7;
+    }
+    List<ObjectRef<long[]>> held = new ArrayList<>();
+    int refused = 0;
+    for (int i = 0; i < 80 && refused < 8; i++) {
+      try {
+        ObjectRef<long[]> r = Flare.put(data);
+        driver.awaitStored(r, 60_000);
+        held.add(r);
+      } catch (FlareException e) {
+        assertThat(e.getMessage()).contains("storeMaxSize");
+        refused++;
+      }
+    }
+    // 20 values are 60 MiB: more than a survivor's 64 MiB store keeps for values
+    assertThat(held.size()).as("values held").isGreaterThanOrEqualTo(20);
+    cluster.kill(2);
+    cluster.awaitServers(client, 2, TOPOLOGY);
+    long sum = sumOf(data);
+    for (ObjectRef<long[]> r : held) {
+      assertThat(Flare.task(FaultToleranceTest::sumOf, r).remote().get(60_000)).isEqualTo(sum);
+    }
+    assertThat(Flare.get(held.get(held.size() - 1), 60_000)).isEqualTo(data);
+    assertThat(cluster.server(0).isAlive() && cluster.server(1).isAlive())
+        .as("both survivors up")
+        .isTrue();
+    // free all but four: the survivors take their share, every kept value has two copies again
+    List<ObjectRef<long[]>> kept = new ArrayList<>(held.subList(0, 4));
+    held.clear();
+    awaitPutChunks(puts, 2L * kept.size());
+    cluster.kill(1);
+    cluster.awaitServers(client, 1, TOPOLOGY);
+    for (ObjectRef<long[]> r : kept) {
+      assertThat(Flare.get(r, 60_000)).isEqualTo(data);
+    }
+    assertThat(cluster.server(0).isAlive()).isTrue();
+    heal();
+  }
+
+  /** Waits (collecting garbage, so dropped refs free their values) for the puts cache's copies. */
+  private static void awaitPutChunks(org.apache.ignite.IgniteCache<Object, Object> puts, long want)
+      throws InterruptedException {
+    org.apache.ignite.cache.CachePeekMode[] copies = {
+      org.apache.ignite.cache.CachePeekMode.PRIMARY, org.apache.ignite.cache.CachePeekMode.BACKUP
+    };
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long have;
+    while ((have = puts.sizeLong(copies)) != want) {
+      assertThat(System.nanoTime())
+          .as("chunk copies in the puts cache: %d, waiting for %d", have, want)
+          .isLessThan(deadline);
+      System.gc();
+      Thread.sleep(200);
+    }
+  }
 }
