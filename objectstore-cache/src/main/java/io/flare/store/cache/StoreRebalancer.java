@@ -248,7 +248,10 @@ final class StoreRebalancer implements AutoCloseable {
                   + room[1]
                   + " bytes free, too few to take the "
                   + need
-                  + " bytes of stored values that the new cluster layout gives it; it keeps"
+                  + " bytes of stored values that the new cluster layout gives it (with an eighth"
+                  + " more for page overhead and the "
+                  + ObjectStore.margin(room[1])
+                  + " bytes the store keeps free); it keeps"
                   + " serving without them (they stay on the servers holding them now, and a put"
                   + " value whose backup copy left with a server has one copy fewer) and tries"
                   + " again as room is freed. Raise"
@@ -267,9 +270,12 @@ final class StoreRebalancer implements AutoCloseable {
       warn(
           "Flare store: node "
               + ignite.cluster().localNode().id()
-              + " now has the room to take the "
-              + need
-              + " bytes of stored values it is to hold, and takes them");
+              + (need > 0
+                  ? " now has the room to take the "
+                      + need
+                      + " bytes of stored values it is to"
+                      + " hold, and takes them"
+                  : " no longer lacks room: the values it was to take were freed"));
     }
     shortBy = 0;
     retryAt = 0;
