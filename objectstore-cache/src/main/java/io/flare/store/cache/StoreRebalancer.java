@@ -131,7 +131,14 @@ final class StoreRebalancer implements AutoCloseable {
     if (running != null || (waitingPartitions() > 0 && doneTopVer != topVer())) {
       return false;
     }
-    // the data is here; Ignite makes this node the primary of its partitions just after
+    // the data is here; Ignite makes this node the primary of its partitions just after, once
+    // every node has taken its share (not if another is short of room: so 5 s at most)
+    if (dataHereAt == 0) {
+      dataHereAt = System.nanoTime();
+    }
+    if (System.nanoTime() - dataHereAt > TimeUnit.SECONDS.toNanos(5)) {
+      return true;
+    }
     ClusterNode me = ignite.cluster().localNode();
     for (IgniteCache<ChunkKey, byte[]> c : caches) {
       Affinity<Object> aff = ignite.affinity(c.getName());
@@ -141,6 +148,8 @@ final class StoreRebalancer implements AutoCloseable {
     }
     return true;
   }
+
+  private long dataHereAt; // when the start-up wait found this node's data in place
 
   private long topVer() {
     return ignite.cluster().topologyVersion();
