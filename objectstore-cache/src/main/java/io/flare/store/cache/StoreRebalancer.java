@@ -131,8 +131,8 @@ final class StoreRebalancer implements AutoCloseable {
     if (running != null || (waitingPartitions() > 0 && doneTopVer != topVer())) {
       return false;
     }
-    // the data is here; Ignite makes this node the primary of its partitions just after, once
-    // every node has taken its share (not if another is short of room: so 5 s at most)
+    // the data is here; Ignite makes this node the primary of its partitions just after (waited
+    // for 5 s at most, in case that switch waits on other nodes' rebalancing)
     if (dataHereAt == 0) {
       dataHereAt = System.nanoTime();
     }
