@@ -154,7 +154,10 @@ class StoreRebalanceTest {
                   ((FlarePluginConfiguration) cfg.getPluginConfigurations()[0])
                       .setStoreMaxSize(64L << 20));
       ObjectStore store = IgniteRuntimeFactory.nodeOf(small).store();
-      assertThat(store.rebalanceShortBy()).as("bytes the small store lacks").isPositive();
+      Await.until(
+          "the small server reporting the bytes it lacks",
+          Duration.ofSeconds(30),
+          () -> store.rebalanceShortBy() > 0);
       assertThat(alive(small)).isTrue();
       FlareRuntime there = IgniteFlare.attach(small);
       long sum = Fns.sumLongs(value);

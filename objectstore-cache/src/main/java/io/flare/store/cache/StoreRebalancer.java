@@ -131,22 +131,20 @@ final class StoreRebalancer implements AutoCloseable {
     if (running != null || (waitingPartitions() > 0 && doneTopVer != topVer())) {
       return false;
     }
-    // the data is here; Ignite makes this node the primary of its partitions just after (waited
-    // for 5 s at most, in case that switch waits on other nodes' rebalancing)
+    // the data is here (or Ignite has not yet shown what waits: right after the join, the
+    // partitions' states may lag); Ignite makes this node the primary of its partitions just
+    // after. Settled once this node is seen holding and primary for partitions of each cache, or
+    // 5 s after nothing seemed to wait (in case the switch waits on other nodes' rebalancing).
     if (dataHereAt == 0) {
       dataHereAt = System.nanoTime();
     }
-    if (System.nanoTime() - dataHereAt > TimeUnit.SECONDS.toNanos(5)) {
-      return true;
-    }
     ClusterNode me = ignite.cluster().localNode();
+    boolean confirmed = true;
     for (IgniteCache<ChunkKey, byte[]> c : caches) {
       Affinity<Object> aff = ignite.affinity(c.getName());
-      if (aff.allPartitions(me).length > 0 && aff.primaryPartitions(me).length == 0) {
-        return false;
-      }
+      confirmed &= aff.allPartitions(me).length > 0 && aff.primaryPartitions(me).length > 0;
     }
-    return true;
+    return confirmed || System.nanoTime() - dataHereAt > TimeUnit.SECONDS.toNanos(5);
   }
 
   private long dataHereAt; // when the start-up wait found this node's data in place
