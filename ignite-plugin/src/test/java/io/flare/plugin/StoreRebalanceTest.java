@@ -111,12 +111,7 @@ class StoreRebalanceTest {
     try (TestCluster c = TestCluster.start("rb-room", 3)) {
       FlareRuntime driver = IgniteFlare.attach(c.node(0));
       FlareNode owner = IgniteRuntimeFactory.nodeOf(c.node(0));
-      List<ObjectRef<long[]>> held = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        ObjectRef<long[]> r = driver.put(Fns.longs(LONGS));
-        owner.awaitStored(r, 60_000);
-        held.add(r);
-      }
+      List<ObjectRef<long[]>> held = putStored(driver, owner, Fns.longs(LONGS), 6);
       c.stop(2);
       Await.until(
           "every chunk with a copy on both survivors",
@@ -139,13 +134,9 @@ class StoreRebalanceTest {
                     .setStoreMaxSize(160L << 20))) {
       FlareRuntime driver = IgniteFlare.attach(c.node(0));
       FlareNode owner = IgniteRuntimeFactory.nodeOf(c.node(0));
-      List<ObjectRef<long[]>> held = new ArrayList<>();
       long[] value = Fns.longs(1 << 18); // 2 MiB
-      for (int i = 0; i < 50; i++) { // 100 MiB, on both servers (one backup each)
-        ObjectRef<long[]> r = driver.put(value);
-        owner.awaitStored(r, 60_000);
-        held.add(r);
-      }
+      // 100 MiB, on both servers (one backup each)
+      List<ObjectRef<long[]>> held = putStored(driver, owner, value, 50);
       // the third server's share is about two thirds of it: more than its 64 MiB store holds
       Ignite small =
           c.startNode(
@@ -184,12 +175,9 @@ class StoreRebalanceTest {
   void aServerThatJoins_holdsItsShareOfTheStoreWhenItHasStarted() {
     try (TestCluster c = TestCluster.start("rb-join", 2)) {
       FlareRuntime driver = IgniteFlare.attach(c.node(0));
-      List<ObjectRef<long[]>> held = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        ObjectRef<long[]> r = driver.put(Fns.longs(LONGS / 8)); // 1 MiB: one chunk
-        IgniteRuntimeFactory.nodeOf(c.node(0)).awaitStored(r, 60_000);
-        held.add(r);
-      }
+      List<ObjectRef<long[]>> held =
+          putStored(
+              driver, IgniteRuntimeFactory.nodeOf(c.node(0)), Fns.longs(LONGS / 8), 8); // 1 MiB
       Ignite joined = c.startNode(false, cfg -> {});
       ClusterNode me = joined.cluster().localNode();
       ObjectStore store = IgniteRuntimeFactory.nodeOf(joined).store();
@@ -211,6 +199,18 @@ class StoreRebalanceTest {
         assertThat(there.get(there.task(Fns::sumLongs, r).remote())).isNotNull();
       }
     }
+  }
+
+  /** Puts {@code value} {@code count} times, each stored in full before the next. */
+  private static List<ObjectRef<long[]>> putStored(
+      FlareRuntime driver, FlareNode owner, long[] value, int count) {
+    List<ObjectRef<long[]>> held = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ObjectRef<long[]> r = driver.put(value);
+      owner.awaitStored(r, 60_000);
+      held.add(r);
+    }
+    return held;
   }
 
   /** The chunks of {@code refs} that node 0 or node 1 does not hold (as primary or backup). */

@@ -117,7 +117,17 @@ final class RoomLedger {
   }
 
   private boolean fits(long bytes, long free, long keep) {
-    return free - reserved >= bytes + bytes / 8 + keep;
+    return lack(bytes, free, keep) <= 0;
+  }
+
+  /**
+   * Bytes the region's {@code free} bytes, less what is already promised, lack to take {@code
+   * bytes} (with an eighth more for page overhead) and keep {@code keep} free; 0 or less if they
+   * fit.
+   */
+  synchronized long lack(long bytes, long free, long keep) {
+    purge();
+    return bytes + bytes / 8 + keep - (free - reserved);
   }
 
   private void purge() {

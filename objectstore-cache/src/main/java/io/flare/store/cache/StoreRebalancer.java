@@ -63,7 +63,7 @@ final class StoreRebalancer implements AutoCloseable {
   // every cache group of the node that waits (not only the cache it is called on), and each forced
   // rebalance cancels the one under way. In a first version each cache had its own check and call:
   // the results cache's call, with nothing to take, started the puts cache that had been refused
-  // for want of room, and its copies ran the region out of memory (2 of 9 runs of
+  // for want of room, and its copies ran the region out of memory (7 of 19 runs of
   // StoreRebalanceTest, and 6 of 10 kill -9 runs of an acceptance test); and two calls a tick kept
   // cancelling each other, so a rebalance slower than a tick never ended. So the room is measured
   // and reserved for both caches at once, and rebalance() is called once, never while a rebalance
@@ -244,28 +244,23 @@ final class StoreRebalancer implements AutoCloseable {
     if (room != null && need > 0) {
       ticket = ledger.tryReserve(need, room[0], ObjectStore.margin(room[1]));
       if (ticket == null) {
-        long free = room[0] - ledger.reserved();
+        long keep = ObjectStore.margin(room[1]);
+        long lack = ledger.lack(need, room[0], keep);
         if (refusedTopVer != topVer || shortBy == 0) {
           warn(
-              "Flare store: node "
-                  + ignite.cluster().localNode().id()
-                  + " has "
-                  + Math.max(0, free)
-                  + " of "
-                  + room[1]
-                  + " bytes free, too few to take the "
-                  + need
-                  + " bytes of stored values that the new cluster layout gives it (with an eighth"
-                  + " more for page overhead and the "
-                  + ObjectStore.margin(room[1])
-                  + " bytes the store keeps free); it keeps"
-                  + " serving without them (they stay on the servers holding them now, and a put"
-                  + " value whose backup copy left with a server has one copy fewer) and tries"
-                  + " again as room is freed. Raise"
-                  + " FlarePluginConfiguration.storeMaxSize so a store can take a departed"
-                  + " server's share, or release ObjectRefs you no longer need");
+              StoreRoom.fullMessage(
+                      ignite.cluster().localNode().id(),
+                      new long[] {room[0] - ledger.reserved(), room[1]},
+                      "the stored values that the new cluster layout gives it (with an eighth more"
+                          + " for page overhead and the "
+                          + keep
+                          + " bytes the store keeps free): "
+                          + need)
+                  + ". It keeps serving without them (they stay on the servers holding them now,"
+                  + " and a put value whose backup copy left with a server has one copy fewer)"
+                  + " and takes them once room is freed");
         }
-        shortBy = Math.max(1, need + need / 8 + ObjectStore.margin(room[1]) - free);
+        shortBy = Math.max(1, lack);
         retryAt = System.nanoTime() + RETRY_NANOS;
         refusedTopVer = topVer;
         refusedFree = room[0];
